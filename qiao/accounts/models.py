@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    SECRETARIAT = "secretariat", _("Secretariat")
+    BROKER = "broker", _("Technology manager")
+    REPRESENTATIVE = "representative", _("Organisation representative")
+
+
+class UILanguage(models.TextChoices):
+    ZH_HANS = "zh-hans", "中文"
+    RU = "ru", "Русский"
+    EN = "en", "English"
+
+
+class User(AbstractUser):
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role.choices, default=Role.REPRESENTATIVE
+    )
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=10,
+        choices=UILanguage.choices,
+        default=UILanguage.EN,
+        help_text=_("Used for the interface and for every e-mail sent to you."),
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="representatives",
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def is_secretariat(self) -> bool:
+        return self.is_active and (self.role == Role.SECRETARIAT or self.is_superuser)
+
+    @property
+    def is_broker(self) -> bool:
+        return self.is_active and self.role == Role.BROKER
+
+    @property
+    def can_review(self) -> bool:
+        return self.is_secretariat or self.is_broker

@@ -1,0 +1,16 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", include("qiao.api.urls")),
+    path("accounts/", include("qiao.accounts.urls")),
+    path("organisations/", include("qiao.organizations.urls")),
+    path("", include("qiao.exchange.urls")),
+    path("", include("qiao.core.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
