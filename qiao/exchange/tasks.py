@@ -1,0 +1,17 @@
+"""Background work: just another interface onto the same services."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from qiao.exchange import engine, services
+
+
+@task()
+def index_profile(profile_id: int) -> None:
+    engine.index_profile(profile_id)
+
+
+@task()
+def expire_profiles() -> int:
+    return services.profiles_expire_due()
