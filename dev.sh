@@ -31,17 +31,36 @@ ensure_venv() {
 }
 
 ensure_system_packages() {
-    # Tests need gettext (msgfmt) and Debian's Chromium for the browser tests.
+    # Tests need gettext (xgettext/msgmerge for makemessages, msgfmt for compilemessages and
+    # the catalog check) and Debian's Chromium at exactly /usr/bin/chromium: the browser tests
+    # launch that binary and never download one (qiao/core/testing/browser.py).
     local missing=()
-    command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
-    command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-    if [ ${#missing[@]} -gt 0 ]; then
-        log "installing Debian packages: ${missing[*]}"
-        local sudo=""
-        [ "$(id -u)" -eq 0 ] || sudo="sudo"
-        $sudo apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+    local tool
+    for tool in xgettext msgmerge msgfmt; do
+        if ! command -v "$tool" >/dev/null 2>&1; then
+            missing+=(gettext)
+            break
+        fi
+    done
+    [ -x /usr/bin/chromium ] || missing+=(chromium)
+    [ ${#missing[@]} -eq 0 ] && return 0
+
+    log "installing Debian packages: ${missing[*]}"
+    local sudo=()
+    if [ "$(id -u)" -ne 0 ]; then
+        if ! command -v sudo >/dev/null 2>&1; then
+            echo "dev.sh: need root or sudo to install: apt-get install ${missing[*]}" >&2
+            exit 1
+        fi
+        sudo=(sudo)
+        [ -t 0 ] || sudo+=(-n) # no terminal (CI): fail instead of waiting for a password
     fi
+    # `env` because sudo drops DEBIAN_FRONTEND; the lock timeout rides out unattended-upgrades.
+    local apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300)
+    "${apt[@]}" update -qq
+    "${apt[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    command -v msgfmt >/dev/null 2>&1 || { echo "dev.sh: gettext did not install" >&2; exit 1; }
+    [ -x /usr/bin/chromium ] || { echo "dev.sh: /usr/bin/chromium missing after install" >&2; exit 1; }
 }
 
 cmd=${1:-help}
@@ -54,16 +73,24 @@ case "$cmd" in
     test)
         ensure_venv
         ensure_system_packages
-        export PATH="$PWD/$VENV/bin:$PATH"
-        log "ruff"
-        ruff check . && ruff format --check .
-        log "import contracts"
-        lint-imports
-        log "mypy"
-        mypy matching qiao
-        log "translation catalogs"
-        python manage.py check_catalogs
-        log "pytest"
+        PATH="$(cd "$VENV" && pwd)/bin:$PATH"
+        export PATH
+        # .ci/run sets QIAO_SKIP_STATIC_CHECKS=1 for its second (PostgreSQL) run: the static
+        # checks do not depend on the database and have already run once.
+        if [ "${QIAO_SKIP_STATIC_CHECKS:-0}" != 1 ]; then
+            log "ruff"
+            # Two commands, not `a && b`: set -e ignores a failure on the left of &&.
+            ruff check .
+            ruff format --check .
+            log "import contracts"
+            lint-imports
+            log "mypy"
+            mypy matching qiao
+            log "translation catalogs"
+            python manage.py check_catalogs
+        fi
+        db_url=${DATABASE_URL:-sqlite://}
+        log "pytest (database: ${db_url%%:*})" # the scheme only: the URL may hold a password
         exec pytest "$@"
         ;;
     *)

@@ -22,11 +22,11 @@ SECRET_KEY = os.environ.get("QIAO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG and env_bool("QIAO_REQUIRE_SECRET_KEY", False):
         raise RuntimeError("QIAO_SECRET_KEY must be set in production")
-    SECRET_KEY = "insecure-development-key-change-me"  # noqa: S105 - dev/demo only
-ALLOWED_HOSTS = [h for h in os.environ.get("QIAO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
-CSRF_TRUSTED_ORIGINS = [
-    o for o in os.environ.get("QIAO_CSRF_TRUSTED_ORIGINS", "").split(",") if o
+    SECRET_KEY = "insecure-development-key-change-me"  # dev/demo only
+ALLOWED_HOSTS = [
+    h for h in os.environ.get("QIAO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h
 ]
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("QIAO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 BASE_URL = os.environ.get("QIAO_BASE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [

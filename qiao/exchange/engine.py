@@ -45,7 +45,9 @@ def get_engine() -> Engine:
     with _lock:
         stamp = _stamp(path)
         if _engine is None or stamp != _loaded_stamp:
-            _engine = Engine.open(path if stamp is not None else None, settings.QIAO_EMBEDDING_MODEL)
+            _engine = Engine.open(
+                path if stamp is not None else None, settings.QIAO_EMBEDDING_MODEL
+            )
             _loaded_stamp = stamp
         return _engine
 
@@ -99,7 +101,11 @@ def explanation_to_json(explanation: Explanation) -> dict[str, object]:
         "semantic": round(float(explanation.semantic), 4),
         "lexical": round(float(explanation.lexical), 4),
         "passages": [
-            {"query": p.query_passage, "match": p.match_passage, "similarity": round(p.similarity, 4)}
+            {
+                "query": p.query_passage,
+                "match": p.match_passage,
+                "similarity": round(p.similarity, 4),
+            }
             for p in explanation.passages
         ],
         "shared_terms": list(explanation.shared_terms),
@@ -182,9 +188,9 @@ def store_matches(profile: Profile, results: list[EngineMatch]) -> None:
             )
             kept.append(match.pk)
         own = {"offer_id": profile.pk} if is_offer else {"request_id": profile.pk}
-        Match.objects.filter(**own, offer_status=MatchStatus.NEW, request_status=MatchStatus.NEW).exclude(
-            pk__in=kept
-        ).delete()
+        Match.objects.filter(
+            **own, offer_status=MatchStatus.NEW, request_status=MatchStatus.NEW
+        ).exclude(pk__in=kept).delete()
 
 
 def rebuild_index(*, progress: bool = False) -> int:

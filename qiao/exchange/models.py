@@ -155,6 +155,9 @@ class ProfileEvent(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.profile_id}: {self.from_status or '-'} → {self.to_status}"
+
 
 class MatchStatus(models.TextChoices):
     NEW = "new", _("New")

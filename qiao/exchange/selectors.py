@@ -137,7 +137,9 @@ def matches_visible_to(user: AnyUser) -> QuerySet[Match]:
     u: User = user  # type: ignore[assignment]
     if u.can_review:
         return qs
-    own = Q(offer__organization_id=u.organization_id) | Q(request__organization_id=u.organization_id)
+    own = Q(offer__organization_id=u.organization_id) | Q(
+        request__organization_id=u.organization_id
+    )
     return qs.filter(own) if u.organization_id else qs.none()
 
 
@@ -186,4 +188,3 @@ def platform_counts() -> dict[str, int]:
         ).count(),
         "languages": published.values("language").distinct().count(),
     }
-
