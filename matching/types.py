@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
@@ -10,8 +11,9 @@ Language = Literal["zh", "ru", "en"]
 LANGUAGES: tuple[Language, ...] = ("zh", "ru", "en")
 
 # attribute name -> allowed values; a document passes when, for every key, its attribute
-# shares at least one value with the allowed set. Missing keys do not filter.
-Filters = Mapping[str, frozenset[str]]
+# shares at least one value with the allowed set. Keys not in the filter do not filter.
+# Any set type is accepted ({"offer"} as well as frozenset({"offer"})).
+Filters = Mapping[str, AbstractSet[str]]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,586 @@
+"""The engine: documents in, ranked explained matches out. The one thing the app calls.
+
+Scoring, per candidate (docs/matching.md has the measurements behind each choice):
+
+1. semantic: cosine of document vectors, then calibrated per language pair,
+   (cos - offset[a, b]) / scale[a, b], so that 0 ≈ an unrelated pair and 1 ≈ a related pair
+   whichever two languages are involved. Raw cosines favour same-language pairs (a related
+   zh-zh pair scores ~0.67, the same relation zh-ru ~0.53); without this, a Russian request
+   would see Russian offers first.
+2. lexical: BM25 (normalised to 0..1) when both texts share a language, and cues that
+   cross languages (numbers with units, codes, names), each with a modest weight.
+3. quality: a logistic map of the fused score to 0..100 (50 at `midpoint`).
+
+Ties are broken by document id, so equal inputs always give equal output.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from matching import storage
+from matching.embedders import DEFAULT_MODEL, Embedder, get_embedder
+from matching.index import DEFAULT_ANN_THRESHOLD, VectorIndex, check_model
+from matching.lexical import BM25Index, CueIndex, cue_kind, cue_score
+from matching.text import (
+    Mention,
+    analyze,
+    detect_language,
+    extract_codes,
+    extract_names,
+    extract_numbers,
+    split_passages,
+    tokenizer_for,
+    unique,
+)
+from matching.types import (
+    LANGUAGES,
+    AlignedPassage,
+    Document,
+    Explanation,
+    Filters,
+    Language,
+    Match,
+)
+
+FORMAT = "qiao-matching-engine/1"
+DocVector = Literal["text", "passages", "both"]
+
+# (offset, scale) per unordered language pair: the mean cosine of unrelated document pairs,
+# and how much higher related pairs score on average. Fitted on NTREX-128 documents (first
+# half vs second half of each news story, docs/matching.md); issue #3 recalibrates.
+PAIR_CALIBRATION: Mapping[frozenset[str], tuple[float, float]] = {
+    frozenset({"en"}): (0.164, 0.490),
+    frozenset({"ru"}): (0.149, 0.459),
+    frozenset({"zh"}): (0.214, 0.455),
+    frozenset({"en", "ru"}): (0.143, 0.420),
+    frozenset({"en", "zh"}): (0.164, 0.411),
+    frozenset({"ru", "zh"}): (0.149, 0.384),
+}
+_UNKNOWN_PAIR = (0.155, 0.420)  # query language unknown: a cross-language average
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """Weights and mappings of the fused score; the defaults are what docs/matching.md measured."""
+
+    bm25_weight: float = 0.15
+    cue_weight: float = 0.15
+    midpoint: float = 0.5  # calibrated score that maps to quality 50
+    spread: float = 0.15  # logistic width of the quality map
+    calibrate: bool = True
+    doc_vector: DocVector = "both"
+    candidates: int = 50  # per source (vectors, BM25, cues), at least 5·k
+    passages_shown: int = 3
+    terms_shown: int = 10
+
+
+@dataclass(frozen=True, eq=False)
+class Analysis:
+    """Everything derived from a document's text, computed once and stored with it, so an
+    explanation never has to re-embed a candidate."""
+
+    passages: tuple[str, ...]
+    passage_vectors: np.ndarray  # one unit row per passage
+    vector: np.ndarray  # the document vector (unit)
+    tokens: tuple[str, ...]  # keyword keys for BM25
+    surfaces: Mapping[str, str]  # keyword key -> first surface form
+    cues: tuple[Mention, ...]  # numbers, codes, names (unique keys)
+
+
+@dataclass(frozen=True, eq=False)
+class _Entry:
+    document: Document
+    analysis: Analysis
+
+
+MAX_PASSAGES = 64
+MAX_TEXT_CHARS = 8000  # for the whole-text embedding; passages cover the rest
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    n = float(np.linalg.norm(v))
+    return (v / n).astype(np.float32) if n > 0 else v.astype(np.float32)
+
+
+def document_passages(document: Document) -> list[str]:
+    """Passages field by field (a title stays a passage of its own), at most MAX_PASSAGES."""
+    out: list[str] = []
+    for value in document.fields.values():
+        if value and value.strip():
+            out.extend(split_passages(value, document.language))
+    return out[:MAX_PASSAGES] or [document.text.strip() or "-"]
+
+
+def _cues(text: str, language: Language) -> tuple[Mention, ...]:
+    mentions = extract_numbers(text, language) + extract_codes(text, language)
+    return tuple(unique(mentions + extract_names(text, language)))
+
+
+@dataclass
+class _Candidate:
+    doc_id: str
+    semantic: float = 0.0
+    calibrated: float = 0.0
+    bm25: float = 0.0
+    cue: float = 0.0
+    shared_cues: tuple[str, ...] = ()
+    fused: float = 0.0
+
+
+class Engine:
+    """Cross-lingual matching over an in-memory index that can be saved and loaded.
+
+    Thread-safe: one lock guards the state; embedding happens outside it, so a long upsert
+    does not block searches for the whole time it embeds."""
+
+    def __init__(
+        self,
+        embedder: Embedder,
+        *,
+        ann_threshold: int = DEFAULT_ANN_THRESHOLD,
+        scoring: Scoring | None = None,
+    ) -> None:
+        self.embedder = embedder
+        self.model_name = embedder.name
+        self.scoring = scoring or Scoring()
+        self._index = VectorIndex(embedder.dim, embedder.name, ann_threshold=ann_threshold)
+        self._entries: dict[str, _Entry] = {}
+        self._bm25 = {lang: BM25Index(tokenizer_for(lang)) for lang in LANGUAGES}
+        self._cues = CueIndex()
+        self._facets: dict[str, dict[str, set[str]]] = {}  # attribute -> value -> ids
+        self._lock = threading.RLock()
+
+    @classmethod
+    def open(
+        cls,
+        path: Path | None,
+        model: str = DEFAULT_MODEL,
+        *,
+        ann_threshold: int = DEFAULT_ANN_THRESHOLD,
+        scoring: Scoring | None = None,
+    ) -> Engine:
+        """The engine saved at `path`, or an empty one when nothing is saved there.
+        Refuses (IndexMismatchError) an index built with another model."""
+        if path is not None:
+            manifest = storage.read_manifest(path)
+            if manifest is not None:
+                check_model(str(manifest.get("model")), model, where=f"the index at {path}")
+        engine = cls(get_embedder(model), ann_threshold=ann_threshold, scoring=scoring)
+        if path is not None and storage.read_manifest(path) is not None:
+            storage.load(path, engine._read)
+        return engine
+
+    # --- contents ----------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._entries
+
+    def get(self, doc_id: str) -> Document | None:
+        entry = self._entries.get(doc_id)
+        return entry.document if entry else None
+
+    def ids(self) -> list[str]:
+        with self._lock:
+            return sorted(self._entries)
+
+    @property
+    def index_kind(self) -> str:
+        return self._index.kind
+
+    # --- analysis ----------------------------------------------------------------------------
+
+    def analyze(self, documents: Sequence[Document]) -> list[Analysis]:
+        """Passages, vectors, keywords and cues of each document (embeds in batches)."""
+        passages = [document_passages(d) for d in documents]
+        texts = [t for p in passages for t in p]
+        mode = self.scoring.doc_vector
+        whole = [d.text[:MAX_TEXT_CHARS] or "-" for d in documents] if mode != "passages" else []
+        vectors = self.embedder.embed(texts + whole)
+        passage_vectors, text_vectors = vectors[: len(texts)], vectors[len(texts) :]
+        out = []
+        start = 0
+        for i, (document, parts) in enumerate(zip(documents, passages, strict=True)):
+            pv = passage_vectors[start : start + len(parts)]
+            start += len(parts)
+            if mode == "text":
+                vector = text_vectors[i]
+            elif mode == "passages":
+                vector = _unit(pv.mean(axis=0))
+            else:
+                vector = _unit(text_vectors[i] + _unit(pv.mean(axis=0)))
+            terms = analyze(document.text, document.language)
+            surfaces: dict[str, str] = {}
+            for term in terms:
+                surfaces.setdefault(term.key, term.surface)
+            out.append(
+                Analysis(
+                    passages=tuple(parts),
+                    passage_vectors=np.ascontiguousarray(pv, dtype=np.float32),
+                    vector=np.ascontiguousarray(vector, dtype=np.float32),
+                    tokens=tuple(t.key for t in terms),
+                    surfaces=surfaces,
+                    cues=_cues(document.text, document.language),
+                )
+            )
+        return out
+
+    # --- writes ------------------------------------------------------------------------------
+
+    def upsert(self, docs: Sequence[Document]) -> None:
+        """Add documents, replacing any with the same id (the last one wins in a batch)."""
+        latest = {d.id: d for d in docs}
+        documents = list(latest.values())
+        if not documents:
+            return
+        analyses = self.analyze(documents)  # outside the lock: embedding is the slow part
+        with self._lock:
+            self._forget([d.id for d in documents])
+            self._index.add(
+                [d.id for d in documents],
+                np.vstack([a.vector for a in analyses]),
+                model=self.model_name,
+            )
+            for document, analysis in zip(documents, analyses, strict=True):
+                self._remember(document, analysis)
+
+    def remove(self, ids: Iterable[str]) -> None:
+        """Forget documents; unknown ids are ignored."""
+        ids = [i for i in ids if i in self._entries]
+        with self._lock:
+            self._forget(ids)
+            self._index.remove(ids)
+
+    def _remember(self, document: Document, analysis: Analysis) -> None:
+        self._entries[document.id] = _Entry(document, analysis)
+        self._bm25[document.language].add(document.id, analysis.tokens)
+        self._cues.add(document.id, (m.key for m in analysis.cues))
+        for name, values in document.attributes.items():
+            facet = self._facets.setdefault(name, {})
+            for value in values:
+                facet.setdefault(value, set()).add(document.id)
+
+    def _forget(self, ids: Iterable[str]) -> None:
+        for doc_id in ids:
+            entry = self._entries.pop(doc_id, None)
+            if entry is None:
+                continue
+            self._bm25[entry.document.language].remove([doc_id])
+            self._cues.remove([doc_id])
+            for name, values in entry.document.attributes.items():
+                facet = self._facets.get(name, {})
+                for value in values:
+                    facet.get(value, set()).discard(doc_id)
+
+    # --- reads -------------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        *,
+        language: Language | None = None,
+        filters: Filters | None = None,
+        k: int = 10,
+    ) -> list[Match]:
+        """Documents in any language that match a query written in any of zh, ru, en."""
+        if not query.strip() or k <= 0:
+            return []
+        lang = language or detect_language(query)
+        probe = Document(id="", language=lang or "en", fields={"query": query})
+        analysis = self.analyze([probe])[0]
+        return self._rank(analysis, lang, filters, k, exclude=None)
+
+    def match(
+        self, document: Document, *, filters: Filters | None = None, k: int = 10
+    ) -> list[Match]:
+        """The best matches for a document, which need not be indexed; never itself."""
+        if k <= 0:
+            return []
+        with self._lock:
+            stored = self._entries.get(document.id)
+        if stored is not None and stored.document == document:
+            analysis = stored.analysis
+        else:
+            analysis = self.analyze([document])[0]
+        return self._rank(analysis, document.language, filters, k, exclude=document.id)
+
+    def scores(self, query: Analysis, language: Language | None) -> dict[str, float]:
+        """The fused score of every indexed document for an analysed query, without
+        candidate selection or explanations: O(N), for evaluation and tuning."""
+        with self._lock:
+            bm25 = self._bm25[language].score_tokens(query.tokens) if language else {}
+            rarity = self._cues.rarity({m.key for m in query.cues})
+            return {
+                doc_id: self._score(query, language, entry, bm25.get(doc_id, 0.0), rarity).fused
+                for doc_id, entry in self._entries.items()
+            }
+
+    def _allowed(self, filters: Filters | None) -> set[str] | None:
+        if not filters:
+            return None
+        allowed: set[str] | None = None
+        for name, values in filters.items():
+            facet = self._facets.get(name, {})
+            ids: set[str] = set()
+            for value in values:
+                ids |= facet.get(value, set())
+            allowed = ids if allowed is None else allowed & ids
+        return allowed
+
+    def _rank(
+        self,
+        query: Analysis,
+        language: Language | None,
+        filters: Filters | None,
+        k: int,
+        *,
+        exclude: str | None,
+    ) -> list[Match]:
+        cfg = self.scoring
+        with self._lock:
+            allowed = self._allowed(filters)
+            if exclude is not None and allowed is not None:
+                allowed.discard(exclude)
+            if allowed is not None and not allowed:
+                return []
+            fetch = max(cfg.candidates, 5 * k) + (1 if exclude else 0)
+            pool: set[str] = {h.id for h in self._index.search(query.vector, fetch, allowed)[0]}
+            bm25: dict[str, float] = {}
+            if language is not None:
+                bm25 = self._bm25[language].score_tokens(query.tokens, allowed=allowed)
+                pool.update(sorted(bm25, key=lambda d: (-bm25[d], d))[:fetch])
+            query_cues = {m.key: m for m in query.cues}
+            rarity = self._cues.rarity(query_cues)
+            for doc_id in self._cues.candidates(query_cues, limit=fetch):
+                if allowed is None or doc_id in allowed:
+                    pool.add(doc_id)
+            pool.discard(exclude or "")
+            pool.discard("")
+            scored = [
+                self._score(query, language, self._entries[d], bm25.get(d, 0.0), rarity)
+                for d in pool
+                if d in self._entries
+            ]
+            scored.sort(key=lambda c: (-c.fused, c.doc_id))
+            return [self._explain(query, language, c) for c in scored[:k]]
+
+    def _score(
+        self,
+        query: Analysis,
+        language: Language | None,
+        entry: _Entry,
+        bm25: float,
+        rarity: Mapping[str, float],
+    ) -> _Candidate:
+        cfg = self.scoring
+        other = entry.document.language
+        cosine = float(np.dot(query.vector, entry.analysis.vector))
+        calibrated = calibrate(cosine, language, other) if cfg.calibrate else cosine
+        query_keys = {m.key for m in query.cues}
+        shared = tuple(sorted(query_keys & {m.key for m in entry.analysis.cues}))
+        cue = cue_score(shared, rarity=rarity)
+        fused = calibrated + cfg.bm25_weight * bm25 + cfg.cue_weight * cue
+        return _Candidate(entry.document.id, cosine, calibrated, bm25, cue, shared, fused)
+
+    def _explain(self, query: Analysis, language: Language | None, c: _Candidate) -> Match:
+        cfg = self.scoring
+        entry = self._entries[c.doc_id]
+        target = entry.analysis
+        passages = aligned_passages(
+            query.passages,
+            query.passage_vectors,
+            target.passages,
+            target.passage_vectors,
+            limit=cfg.passages_shown,
+        )
+        terms: tuple[str, ...] = ()
+        if language is not None and language == entry.document.language:
+            terms = self._shared_terms(query, target, language)
+        mine = {m.key: m.surface for m in query.cues}
+        theirs = {m.key: m.surface for m in target.cues}
+        numbers = tuple(
+            _pair(mine[k], theirs[k]) for k in c.shared_cues if cue_kind(k) in ("number", "measure")
+        )
+        names = tuple(
+            _pair(mine[k], theirs[k]) for k in c.shared_cues if cue_kind(k) in ("code", "name")
+        )
+        lexical = 1.0 - (1.0 - c.bm25) * (1.0 - c.cue)
+        explanation = Explanation(
+            semantic=c.semantic,
+            lexical=lexical,
+            passages=passages,
+            shared_terms=terms,
+            shared_numbers=numbers,
+            shared_names=names,
+        )
+        return Match(c.doc_id, quality(c.fused, cfg), explanation)
+
+    def _shared_terms(
+        self, query: Analysis, target: Analysis, language: Language
+    ) -> tuple[str, ...]:
+        index = self._bm25[language]
+        shared = set(query.tokens) & set(target.tokens)
+        n = max(len(index), 1)
+        useful = [
+            t
+            for t in shared
+            if len(query.surfaces.get(t, t)) >= (2 if language == "zh" else 3)
+            and not t.isdigit()
+            and (n < 4 or index.idf(t) > math.log1p(1.0))  # skip words in half the corpus
+        ]
+        useful.sort(key=lambda t: (-index.idf(t), t))
+        return tuple(query.surfaces.get(t, t) for t in useful[: self.scoring.terms_shown])
+
+    # --- persistence -------------------------------------------------------------------------
+
+    def save(self, path: Path) -> None:
+        """Atomically publish the engine at `path` (manifest.json + one generation directory)."""
+        with self._lock:
+            ids = sorted(self._entries)
+            manifest = {
+                "format": FORMAT,
+                "model": self.model_name,
+                "dim": self.embedder.dim,
+                "doc_vector": self.scoring.doc_vector,
+                "count": len(ids),
+                "ids": ids,
+            }
+            storage.publish(path, manifest, lambda d: self._write(d, ids))
+
+    def _write(self, directory: Path, ids: list[str]) -> None:
+        (directory / "index").mkdir()
+        self._index.write_to(directory / "index")
+        (directory / "index" / "manifest.json").write_text(
+            json.dumps(self._index.manifest(), ensure_ascii=False), encoding="utf-8"
+        )
+        rows = [self._entries[i] for i in ids]
+        passage_vectors = (
+            np.vstack([e.analysis.passage_vectors for e in rows])
+            if rows
+            else np.zeros((0, self.embedder.dim), np.float32)
+        )
+        np.save(directory / "passages.npy", passage_vectors, allow_pickle=False)
+        with open(directory / "documents.jsonl", "w", encoding="utf-8") as fh:
+            for e in rows:
+                d, a = e.document, e.analysis
+                record = {
+                    "id": d.id,
+                    "language": d.language,
+                    "fields": dict(d.fields),
+                    "attributes": {k: sorted(v) for k, v in d.attributes.items()},
+                    "passages": list(a.passages),
+                    "tokens": list(a.tokens),
+                    "surfaces": {k: v for k, v in a.surfaces.items() if k != v},
+                    "cues": [[m.key, m.surface] for m in a.cues],
+                }
+                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+    def _read(self, manifest: dict[str, Any], directory: Path) -> None:
+        if manifest.get("format") != FORMAT:
+            raise storage.StorageError(
+                f"{directory}: not a matching engine ({manifest.get('format')})"
+            )
+        check_model(
+            str(manifest["model"]), self.model_name, where=f"the index at {directory.parent}"
+        )
+        index_manifest = json.loads((directory / "index" / "manifest.json").read_text("utf-8"))
+        index = VectorIndex.read_from(
+            index_manifest,
+            directory / "index",
+            model=self.model_name,
+            ann_threshold=self._index.ann_threshold,
+        )
+        passage_vectors = np.load(directory / "passages.npy", allow_pickle=False)
+        entries: list[tuple[Document, Analysis]] = []
+        start = 0
+        with open(directory / "documents.jsonl", encoding="utf-8") as fh:
+            for line in fh:
+                r = json.loads(line)
+                document = Document(
+                    id=r["id"],
+                    language=r["language"],
+                    fields=dict(r["fields"]),
+                    attributes={k: frozenset(v) for k, v in r["attributes"].items()},
+                )
+                count = len(r["passages"])
+                tokens = tuple(r["tokens"])
+                surfaces = {t: t for t in tokens}
+                surfaces.update(r["surfaces"])
+                analysis = Analysis(
+                    passages=tuple(r["passages"]),
+                    passage_vectors=passage_vectors[start : start + count],
+                    vector=index.vector(document.id),
+                    tokens=tokens,
+                    surfaces=surfaces,
+                    cues=tuple(Mention(k, s) for k, s in r["cues"]),
+                )
+                start += count
+                entries.append((document, analysis))
+        with self._lock:
+            self._index = index
+            self._entries.clear()
+            self._bm25 = {lang: BM25Index(tokenizer_for(lang)) for lang in LANGUAGES}
+            self._cues = CueIndex()
+            self._facets = {}
+            for document, analysis in entries:
+                self._remember(document, analysis)
+
+
+# --- pure helpers ------------------------------------------------------------------------------
+
+
+def calibrate(cosine: float, a: Language | None, b: Language | None) -> float:
+    """Cosine → language-pair-neutral relatedness: 0 ≈ unrelated, 1 ≈ related (see module doc)."""
+    offset, scale = (
+        PAIR_CALIBRATION[frozenset({a, b})] if a is not None and b is not None else _UNKNOWN_PAIR
+    )
+    return (cosine - offset) / scale
+
+
+def quality(fused: float, scoring: Scoring) -> float:
+    """Monotone map of the fused score to 0..100: logistic, 50 at `scoring.midpoint`."""
+    z = (fused - scoring.midpoint) / scoring.spread
+    return float(100.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0))))
+
+
+def aligned_passages(
+    query_passages: Sequence[str],
+    query_vectors: np.ndarray,
+    passages: Sequence[str],
+    vectors: np.ndarray,
+    *,
+    limit: int = 3,
+) -> tuple[AlignedPassage, ...]:
+    """The best one-to-one passage pairs, greedily by cosine, best first."""
+    if not len(query_passages) or not len(passages):
+        return ()
+    sims = np.asarray(query_vectors, np.float32) @ np.asarray(vectors, np.float32).T
+    out: list[AlignedPassage] = []
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    order = np.argsort(-sims, axis=None, kind="stable")
+    for flat in order.tolist():
+        i, j = divmod(flat, sims.shape[1])
+        if i in used_q or j in used_c:
+            continue
+        used_q.add(i)
+        used_c.add(j)
+        out.append(AlignedPassage(query_passages[i], passages[j], float(sims[i, j])))
+        if len(out) >= limit:
+            break
+    return tuple(out)
+
+
+def _pair(mine: str, theirs: str) -> str:
+    return mine if mine == theirs else f"{mine} ↔ {theirs}"

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from matching.lexical import (
+    BM25Index,
+    BM25Params,
+    CueIndex,
+    cue_kind,
+    cue_score,
+    idf,
+    max_score,
+    term_scores,
+)
+from matching.text import tokenizer_for
+
+
+def test_idf_by_hand() -> None:
+    # N=4, df=1: log(1 + 3.5/1.5)
+    assert float(idf(1, 4)) == pytest.approx(math.log(1 + 3.5 / 1.5))
+    assert float(idf(4, 4)) == pytest.approx(math.log(1 + 0.5 / 4.5))  # common, still positive
+
+
+def test_term_scores_by_hand() -> None:
+    params = BM25Params(k1=1.2, b=0.75)
+    # tf=2, doc as long as average: idf * 2 * 2.2 / (2 + 1.2)
+    got = term_scores(np.array([2.0]), np.array([10.0]), 10.0, 1.5, params)
+    assert got[0] == pytest.approx(1.5 * 2 * 2.2 / 3.2)
+    # a longer document scores lower for the same tf
+    longer = term_scores(np.array([2.0]), np.array([20.0]), 10.0, 1.5, params)
+    assert longer[0] < got[0]
+    assert max_score([1.0, 2.0], params) == pytest.approx(3 * 2.2)
+
+
+def test_bm25_ranks_and_normalises() -> None:
+    index = BM25Index(tokenizer_for("en"))
+    index.add_text("a", "pipeline welding for LNG terminals")
+    index.add_text("b", "welding robots")
+    index.add_text("c", "greenhouse lighting")
+    hits = index.search("automatic pipeline welding", k=10)
+    assert [h.id for h in hits] == ["a", "b"]
+    assert all(0 < h.score <= 1 for h in hits)
+    assert index.search("greenhouse", k=10)[0].id == "c"
+    assert index.search("greenhouse", k=10, allowed={"a", "b"}) == []
+
+
+def test_bm25_russian_uses_stems() -> None:
+    index = BM25Index(tokenizer_for("ru"))
+    index.add_text("weld", "Технология сварки трубопроводов")
+    index.add_text("light", "Освещение теплиц")
+    assert index.search("сварка трубопровода", k=1)[0].id == "weld"
+
+
+def test_bm25_chinese_uses_segmentation() -> None:
+    index = BM25Index(tokenizer_for("zh"))
+    index.add_text("weld", "管道自动焊接技术")
+    index.add_text("rice", "寒地水稻品种")
+    assert index.search("焊接管道", k=1)[0].id == "weld"
+
+
+def test_bm25_replace_and_remove() -> None:
+    index = BM25Index(tokenizer_for("en"))
+    index.add_text("a", "pipeline welding")
+    index.add_text("a", "greenhouse lighting")  # replaces
+    assert len(index) == 1
+    assert index.search("welding", k=5) == []
+    index.remove(["a", "unknown"])
+    assert len(index) == 0
+    assert index.search("greenhouse", k=5) == []
+
+
+def test_tokenizer_is_injectable() -> None:
+    index = BM25Index(str.split)
+    index.add_text("x", "alpha beta")
+    index.add_text("y", "gamma")
+    assert index.search("beta", k=5)[0].id == "x"
+
+
+def test_cue_kinds() -> None:
+    assert cue_kind("5 mw") == "measure"
+    assert cue_kind("98%") == "measure"
+    assert cue_kind("2025") == "number"
+    assert cue_kind("iso 9001") == "code"
+    assert cue_kind("5g") == "code"
+    assert cue_kind("place:harbin") == cue_kind("name:hlbn") == "name"
+
+
+def test_cue_score_saturates_and_uses_rarity() -> None:
+    assert cue_score([]) == 0.0
+    one = cue_score(["5 mw"])
+    assert one == pytest.approx(1 - math.exp(-1.0))
+    assert cue_score(["5 mw", "iso 9001", "lng"]) > one
+    assert cue_score(["5 mw"], rarity={"5 mw": 0.1}) < one
+
+
+def test_cue_index_candidates_and_rarity() -> None:
+    cues = CueIndex()
+    cues.add("a", ["5 mw", "plc", "2024"])
+    cues.add("b", ["plc", "2024"])
+    cues.add("c", ["2024"])
+    assert cues.candidates(["5 mw", "plc"]) == ["a", "b"]
+    rarity = cues.rarity(["5 mw", "2024"])
+    assert rarity["5 mw"] > rarity["2024"]
+    cues.remove(["a"])
+    assert cues.candidates(["5 mw"]) == []
+    assert cues.keys("b") == frozenset({"plc", "2024"})
