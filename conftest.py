@@ -77,6 +77,27 @@ def pytest_runtest_makereport(
     return report
 
 
+# --- isolation -------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def fresh_index(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[None]:
+    """Each Django test gets its own empty vector index (the engine is process-wide)."""
+    if "django_db_setup" not in request.fixturenames and "db" not in request.fixturenames:
+        yield
+        return
+    from qiao.exchange.engine import reset_engine
+
+    previous = settings.QIAO_INDEX_DIR
+    settings.QIAO_INDEX_DIR = tmp_path / "index"
+    reset_engine()
+    try:
+        yield
+    finally:
+        settings.QIAO_INDEX_DIR = previous
+        reset_engine()
+
+
 # --- personas --------------------------------------------------------------------------------
 
 

@@ -1,4 +1,9 @@
 from django.urls import path
 
+from qiao.core import views
+
 app_name = "core"
-urlpatterns: list = []  # filled in by the app
+
+urlpatterns = [
+    path("", views.home, name="home"),
+]

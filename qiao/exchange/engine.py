@@ -175,14 +175,16 @@ def store_matches(profile: Profile, results: list[EngineMatch]) -> None:
             other_id = int(result.doc_id)
             if other_id not in live_ids:
                 continue
-            pair = {"offer_id": profile.pk, "request_id": other_id}
-            if not is_offer:
-                pair = {"offer_id": other_id, "request_id": profile.pk}
+            offer_id, request_id = (profile.pk, other_id) if is_offer else (other_id, profile.pk)
             match, _created = Match.objects.update_or_create(
-                **pair,
+                offer_id=offer_id,
+                request_id=request_id,
                 defaults={
                     "score": round(float(result.score), 2),
-                    "explanation": explanation_to_json(result.explanation),
+                    "explanation": {
+                        **explanation_to_json(result.explanation),
+                        "query_side": "offer" if is_offer else "request",
+                    },
                     "model_name": model_name,
                 },
             )

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 
 def _user(user: AnyUser) -> User | None:
-    return user if user.is_authenticated and user.is_active else None  # type: ignore[return-value]
+    return user if user.is_authenticated and user.is_active else None
 
 
 def can_manage_organization_profiles(user: AnyUser, organization: Organization) -> bool:

@@ -59,7 +59,7 @@ def profiles_visible_to(user: AnyUser) -> QuerySet[Profile]:
     qs = _base()
     if not (user.is_authenticated and user.is_active):
         return qs.filter(status=ProfileStatus.PUBLISHED)
-    u: User = user  # type: ignore[assignment]
+    u: User = user
     if u.is_secretariat:
         return qs
     visible = Q(status=ProfileStatus.PUBLISHED)
@@ -134,7 +134,7 @@ def matches_visible_to(user: AnyUser) -> QuerySet[Match]:
     qs = Match.objects.select_related("offer__organization", "request__organization")
     if not (user.is_authenticated and user.is_active):
         return qs.none()
-    u: User = user  # type: ignore[assignment]
+    u: User = user
     if u.can_review:
         return qs
     own = Q(offer__organization_id=u.organization_id) | Q(

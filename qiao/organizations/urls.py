@@ -1,4 +1,10 @@
 from django.urls import path
 
+from qiao.organizations import views
+
 app_name = "organizations"
-urlpatterns: list = []  # filled in by the app
+
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("<int:pk>/", views.detail, name="detail"),
+]

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from qiao.accounts.models import User
+
+
+@admin.register(User)
+class QiaoUserAdmin(UserAdmin):  # type: ignore[type-arg]
+    list_display = ("username", "email", "role", "organization", "preferred_language", "is_active")
+    list_filter = ("role", "preferred_language", "is_active", "is_staff")
+    autocomplete_fields = ("organization",)
+    fieldsets = (
+        *UserAdmin.fieldsets,  # type: ignore[misc]
+        (_("Qiao"), {"fields": ("role", "organization", "preferred_language")}),
+    )
