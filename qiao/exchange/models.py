@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +12,17 @@ from qiao.core.models import TimeStampedModel
 class Sector(models.Model):
     """Trilingual sector taxonomy (two levels)."""
 
-    code = models.SlugField(_("code"), max_length=64, unique=True)
+    code = models.CharField(
+        _("code"),
+        max_length=64,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[a-z0-9_-]+(\.[a-z0-9_-]+)?$",
+                _("Use lower-case letters, digits, '-' or '_', with one '.' for a sub-sector."),
+            )
+        ],
+    )
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
