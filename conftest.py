@@ -81,6 +81,16 @@ def pytest_runtest_makereport(
 
 
 @pytest.fixture(autouse=True)
+def default_language() -> Iterator[None]:
+    """Requests activate the user's language in the test thread; never let it leak."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def fresh_index(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[None]:
     """Each Django test gets its own empty vector index (the engine is process-wide)."""
     if "django_db_setup" not in request.fixturenames and "db" not in request.fixturenames:

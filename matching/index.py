@@ -8,15 +8,19 @@ faiss ID selector) and the index is rebuilt once they exceed `rebuild_fraction` 
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
-import faiss as _faiss
 import numpy as np
 
 from matching import storage
+
+# faiss logs each CPU-feature probe at INFO on import; that is noise in every command's output.
+logging.getLogger("faiss.loader").setLevel(logging.WARNING)
+import faiss as _faiss  # noqa: E402
 
 # The SWIG-generated signatures do not describe the Python API (numpy arrays, keywords).
 faiss: Any = _faiss

@@ -39,12 +39,14 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
     "qiao.core",
     "qiao.accounts",
     "qiao.organizations",
     "qiao.exchange",
+    "qiao.demo",
     "qiao.api",
 ]
 
@@ -161,6 +163,21 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Organisations, technology profiles, cross-lingual search and matches.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and Redoc are served from drf-spectacular-sidecar: no CDN at run time.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # One schema name per choice set (several fields share them): the schema must generate
+    # without warnings (qiao/api/tests/test_schema.py).
+    "ENUM_NAME_OVERRIDES": {
+        "ContentLanguageEnum": "qiao.core.languages.ContentLanguage",
+        "CountryEnum": "qiao.organizations.models.Country",
+        "OrganizationKindEnum": "qiao.organizations.models.OrganizationKind",
+        "ProfileKindEnum": "qiao.exchange.models.ProfileKind",
+        "ProfileStatusEnum": "qiao.exchange.models.ProfileStatus",
+        "MatchStatusEnum": "qiao.exchange.models.MatchStatus",
+        "MatchSideEnum": "qiao.api.serializers.SIDES",
+    },
 }
 
 # Matching engine (framework-free library `matching`, wired in qiao.exchange.engine).

@@ -1,4 +1,29 @@
-from django.urls import path
+"""REST API under /api/: see qiao.api.views; schema at /api/schema/, docs at /api/docs/."""
+
+from django.urls import URLPattern, URLResolver, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from qiao.api import views
 
 app_name = "api"
-urlpatterns: list = []  # filled in by the app
+
+router = SimpleRouter(use_regex_path=False)
+router.register("organisations", views.OrganizationViewSet, basename="organization")
+router.register("profiles", views.ProfileViewSet, basename="profile")
+router.register("matches", views.MatchViewSet, basename="match")
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("sectors/", views.SectorTreeView.as_view(), name="sectors"),
+    path(
+        "profiles/<int:pk>/matches/",
+        views.ProfileMatchListView.as_view(),
+        name="profile-matches",
+    ),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    *router.urls,
+]

@@ -19,11 +19,14 @@ from qiao.exchange.models import (
     ProfileKind,
     Sector,
 )
-from qiao.exchange.services import ProfileData, check_profile_language
+from qiao.exchange.services import (
+    MAX_KEYWORD_CHARS,
+    MAX_KEYWORDS,
+    ProfileData,
+    check_profile_language,
+)
 from qiao.organizations.models import Country, Organization
 
-MAX_KEYWORDS = 12
-MAX_KEYWORD_CHARS = 64
 _KEYWORD_SPLIT = re.compile(r"[,;，；、\n]+")
 
 

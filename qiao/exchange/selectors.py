@@ -90,6 +90,16 @@ def _apply_filters(qs: QuerySet[Profile], filters: ProfileFilters) -> QuerySet[P
     return qs.distinct()
 
 
+def profile_list(
+    *, user: AnyUser, filters: ProfileFilters, status: str | None = None
+) -> QuerySet[Profile]:
+    """Every profile the user may see (drafts included for their own), filtered."""
+    qs = profiles_visible_to(user)
+    if status:
+        qs = qs.filter(status=status)
+    return _apply_filters(qs, filters)
+
+
 def profile_list_published(*, user: AnyUser, filters: ProfileFilters) -> QuerySet[Profile]:
     return _apply_filters(profiles_visible_to(user).filter(status=ProfileStatus.PUBLISHED), filters)
 

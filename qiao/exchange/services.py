@@ -3,7 +3,9 @@ writes atomically, records the audit event and schedules re-indexing after commi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -29,6 +31,11 @@ from qiao.exchange.models import (
 if TYPE_CHECKING:
     from qiao.accounts.models import User
     from qiao.organizations.models import Organization
+
+
+# Limits shared by the form, the API and the importer.
+MAX_KEYWORDS = 12
+MAX_KEYWORD_CHARS = 64
 
 
 @dataclass(frozen=True)
@@ -108,7 +115,36 @@ def _record(profile: Profile, actor: User | None, from_status: str, note: str = 
     )
 
 
+_deferred = threading.local()
+
+
+@contextmanager
+def deferred_indexing(*, schedule: bool = True) -> Iterator[list[int]]:
+    """Bulk writes (import, demo data): collect the profiles to index instead of one task
+    each, then enqueue a single batch task after commit (or none, when the caller rebuilds
+    the index itself). Nested calls add to the outermost collection. Yields the ids."""
+    outer: list[int] | None = getattr(_deferred, "ids", None)
+    if outer is not None:
+        yield outer
+        return
+    ids: list[int] = []
+    _deferred.ids = ids
+    try:
+        yield ids
+    finally:
+        _deferred.ids = None
+    if schedule and ids:
+        from qiao.exchange.tasks import index_profiles
+
+        batch = sorted(set(ids))
+        transaction.on_commit(lambda: index_profiles.enqueue(batch))
+
+
 def _schedule_indexing(profile: Profile) -> None:
+    deferred: list[int] | None = getattr(_deferred, "ids", None)
+    if deferred is not None:
+        deferred.append(profile.pk)
+        return
     from qiao.exchange.tasks import index_profile
 
     profile_id = profile.pk

@@ -13,5 +13,11 @@ def index_profile(profile_id: int) -> None:
 
 
 @task()
+def index_profiles(profile_ids: list[int]) -> None:
+    for profile_id in profile_ids:
+        engine.index_profile(profile_id)
+
+
+@task()
 def expire_profiles() -> int:
     return services.profiles_expire_due()

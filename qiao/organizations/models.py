@@ -30,6 +30,15 @@ class Country(models.TextChoices):
 
 
 class Organization(TimeStampedModel):
+    # Stable reference used by import files and the demo loader; optional for hand-made records.
+    key = models.SlugField(
+        _("key"),
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Short stable identifier used in import files, e.g. harbin-tech-market."),
+    )
     name_zh = models.CharField(_("name (Chinese)"), max_length=255, blank=True)
     name_ru = models.CharField(_("name (Russian)"), max_length=255, blank=True)
     name_en = models.CharField(_("name (English)"), max_length=255, blank=True)

@@ -1,0 +1,485 @@
+"""Serializers of the REST API: parse requests into service inputs, render models as JSON.
+
+No business rules here: permissions live in qiao.exchange.permissions, writes in
+qiao.exchange.services. Labels (``*_display``, localised ``name``) and error messages follow
+the response language; help texts are API documentation and stay in English.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from rest_framework import serializers
+
+from qiao.core.languages import ContentLanguage
+from qiao.exchange import permissions
+from qiao.exchange.models import (
+    DevelopmentStage,
+    IPRStatus,
+    Match,
+    MatchStatus,
+    PartnershipType,
+    Profile,
+    ProfileKind,
+    ProfileStatus,
+    Sector,
+)
+from qiao.exchange.selectors import ProfileFilters
+from qiao.exchange.services import MAX_KEYWORD_CHARS, MAX_KEYWORDS, ProfileData
+from qiao.organizations.models import Country, Organization, OrganizationKind
+
+MAX_SEARCH_RESULTS = 100
+SIDES = (("offer", "offer"), ("request", "request"))
+
+
+# --- shared pieces ---------------------------------------------------------------------------
+
+
+class NamesSerializer(serializers.Serializer[dict[str, str]]):
+    """A name in each content language; empty when not given in that language."""
+
+    zh = serializers.CharField(read_only=True)
+    ru = serializers.CharField(read_only=True)
+    en = serializers.CharField(read_only=True)
+
+
+class ErrorSerializer(serializers.Serializer[Any]):
+    """A refused request: the reason, translated into the response language."""
+
+    detail = serializers.CharField(read_only=True)
+
+
+# --- organisations ---------------------------------------------------------------------------
+
+
+class OrganizationBriefSerializer(serializers.ModelSerializer[Organization]):
+    name = serializers.CharField(source="display_name", read_only=True)
+
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "country"]
+        read_only_fields = fields
+
+
+class OrganizationSerializer(serializers.ModelSerializer[Organization]):
+    name = serializers.CharField(
+        source="display_name", read_only=True, help_text="The name in the response language."
+    )
+    names = NamesSerializer(read_only=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    country_display = serializers.CharField(source="get_country_display", read_only=True)
+    published_profiles = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Organization
+        fields = [
+            "id",
+            "name",
+            "names",
+            "kind",
+            "kind_display",
+            "country",
+            "country_display",
+            "region",
+            "city",
+            "website",
+            "description",
+            "description_language",
+            "published_profiles",
+        ]
+        read_only_fields = fields
+
+
+class OrganizationQuerySerializer(serializers.Serializer[Any]):
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="Part of a name, city or region.",
+    )
+    kind = serializers.ChoiceField(
+        choices=OrganizationKind.choices, required=False, allow_blank=True
+    )
+    country = serializers.ChoiceField(choices=Country.choices, required=False, allow_blank=True)
+
+
+# --- sectors ---------------------------------------------------------------------------------
+
+
+class SectorNamesSerializer(serializers.Serializer[Sector]):
+    zh = serializers.CharField(source="name_zh", read_only=True)
+    ru = serializers.CharField(source="name_ru", read_only=True)
+    en = serializers.CharField(source="name_en", read_only=True)
+
+
+class SectorSerializer(serializers.ModelSerializer[Sector]):
+    name = serializers.CharField(
+        source="display_name", read_only=True, help_text="The name in the response language."
+    )
+    names = SectorNamesSerializer(source="*", read_only=True)
+
+    class Meta:
+        model = Sector
+        fields = ["code", "name", "names"]
+        read_only_fields = fields
+
+
+class SectorTreeSerializer(serializers.Serializer[Any]):
+    """A top-level sector with its sub-sectors, from selectors.sectors_tree()."""
+
+    code = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True, help_text="The name in the response language.")
+    names = SectorNamesSerializer(read_only=True)
+    children = SectorSerializer(many=True, read_only=True)
+
+    def to_representation(self, instance: tuple[Sector, list[Sector]]) -> dict[str, Any]:
+        sector, children = instance
+        return {
+            **SectorSerializer(sector).data,
+            "children": SectorSerializer(children, many=True).data,
+        }
+
+
+# --- technology profiles ---------------------------------------------------------------------
+
+
+class ProfileBriefSerializer(serializers.ModelSerializer[Profile]):
+    """The side of a match: enough to show it and to fetch the full profile."""
+
+    organization = OrganizationBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Profile
+        fields = ["id", "kind", "status", "language", "title", "organization"]
+        read_only_fields = fields
+
+
+class ProfileSerializer(serializers.ModelSerializer[Profile]):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    development_stage_display = serializers.CharField(
+        source="get_development_stage_display", read_only=True
+    )
+    ipr_status_display = serializers.CharField(source="get_ipr_status_display", read_only=True)
+    sectors = SectorSerializer(many=True, read_only=True)
+    keywords = serializers.ListField(child=serializers.CharField(), read_only=True)
+    partnership_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=PartnershipType.choices), read_only=True
+    )
+    target_countries = serializers.ListField(
+        child=serializers.ChoiceField(choices=Country.choices), read_only=True
+    )
+    organization = OrganizationBriefSerializer(read_only=True)
+    can_edit = serializers.SerializerMethodField(
+        help_text="Whether the requesting user may edit, submit, renew or archive it."
+    )
+
+    class Meta:
+        model = Profile
+        fields = [
+            "id",
+            "kind",
+            "kind_display",
+            "status",
+            "status_display",
+            "language",
+            "title",
+            "summary",
+            "description",
+            "advantages",
+            "technical_specification",
+            "development_stage",
+            "development_stage_display",
+            "ipr_status",
+            "ipr_status_display",
+            "sectors",
+            "keywords",
+            "partnership_types",
+            "target_countries",
+            "organization",
+            "rejection_reason",
+            "submitted_at",
+            "published_at",
+            "expires_at",
+            "created_at",
+            "updated_at",
+            "is_sample",
+            "can_edit",
+        ]
+        read_only_fields = fields
+
+    def get_can_edit(self, profile: Profile) -> bool:
+        request = self.context.get("request")
+        return request is not None and permissions.can_edit_profile(request.user, profile)
+
+
+def _clean_keywords(words: list[str]) -> list[str]:
+    unique: list[str] = []
+    seen: set[str] = set()
+    for word in words:
+        if word.casefold() not in seen:
+            seen.add(word.casefold())
+            unique.append(word)
+    return unique
+
+
+class ProfileWriteSerializer(serializers.Serializer[Profile]):
+    """The editable fields of a profile; the service checks the language and the model rules."""
+
+    kind = serializers.ChoiceField(choices=ProfileKind.choices)
+    language = serializers.ChoiceField(
+        choices=ContentLanguage.choices,
+        help_text="The language the text is written in: zh, ru or en.",
+    )
+    title = serializers.CharField(max_length=256)
+    summary = serializers.CharField(max_length=500)
+    description = serializers.CharField(max_length=4000)
+    advantages = serializers.CharField(
+        max_length=4000, required=False, allow_blank=True, default=""
+    )
+    technical_specification = serializers.CharField(
+        max_length=4000, required=False, allow_blank=True, default=""
+    )
+    development_stage = serializers.ChoiceField(choices=DevelopmentStage.choices)
+    ipr_status = serializers.ChoiceField(choices=IPRStatus.choices)
+    sectors = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Sector.objects.all(),
+        many=True,
+        allow_empty=False,
+        help_text="Sector codes, see /api/sectors/.",
+    )
+    keywords = serializers.ListField(
+        child=serializers.CharField(max_length=MAX_KEYWORD_CHARS),
+        max_length=MAX_KEYWORDS,
+        required=False,
+        default=list,
+    )
+    partnership_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=PartnershipType.choices),
+        required=False,
+        default=list,
+    )
+    target_countries = serializers.ListField(
+        child=serializers.ChoiceField(choices=Country.choices), required=False, default=list
+    )
+
+    def validate_keywords(self, value: list[str]) -> list[str]:
+        return _clean_keywords(value)
+
+    def validate_partnership_types(self, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(value))
+
+    def validate_target_countries(self, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(value))
+
+
+class ProfileCreateSerializer(ProfileWriteSerializer):
+    organization = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.all(),
+        help_text="The owner organisation; you must manage its profiles.",
+    )
+
+
+def current_values(profile: Profile) -> dict[str, Any]:
+    """A profile's editable fields, as validated_data of ProfileWriteSerializer would hold them."""
+    return {
+        "kind": profile.kind,
+        "language": profile.language,
+        "title": profile.title,
+        "summary": profile.summary,
+        "description": profile.description,
+        "advantages": profile.advantages,
+        "technical_specification": profile.technical_specification,
+        "development_stage": profile.development_stage,
+        "ipr_status": profile.ipr_status,
+        "sectors": list(profile.sectors.all()),
+        "keywords": list(profile.keywords),
+        "partnership_types": list(profile.partnership_types),
+        "target_countries": list(profile.target_countries),
+    }
+
+
+def profile_data(values: Mapping[str, Any]) -> ProfileData:
+    return ProfileData(
+        kind=values["kind"],
+        language=values["language"],
+        title=values["title"],
+        summary=values["summary"],
+        description=values["description"],
+        advantages=values.get("advantages", ""),
+        technical_specification=values.get("technical_specification", ""),
+        development_stage=values["development_stage"],
+        ipr_status=values["ipr_status"],
+        sectors=tuple(values["sectors"]),
+        keywords=tuple(values.get("keywords", ())),
+        partnership_types=tuple(values.get("partnership_types", ())),
+        target_countries=tuple(values.get("target_countries", ())),
+    )
+
+
+class RejectSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(
+        max_length=2000, help_text="Shown to the owner, who can then correct the profile."
+    )
+
+
+class ProfileQuerySerializer(serializers.Serializer[Any]):
+    """Filters of the profile list and of search (``status`` and ``organization``: list only)."""
+
+    kind = serializers.ChoiceField(choices=ProfileKind.choices, required=False, allow_blank=True)
+    country = serializers.ChoiceField(choices=Country.choices, required=False, allow_blank=True)
+    sector = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Sector.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="A sector code; a top-level sector includes its sub-sectors.",
+    )
+    stage = serializers.ChoiceField(
+        choices=DevelopmentStage.choices, required=False, allow_blank=True
+    )
+    language = serializers.ChoiceField(
+        choices=ContentLanguage.choices,
+        required=False,
+        allow_blank=True,
+        help_text="The language the profile is written in.",
+    )
+
+    def filters(self) -> ProfileFilters:
+        d = self.validated_data
+        sector = d.get("sector")
+        return ProfileFilters(
+            kind=d.get("kind", ""),
+            country=d.get("country", ""),
+            sector=sector.code if sector else "",
+            stage=d.get("stage", ""),
+            language=d.get("language", ""),
+            organization_id=d.get("organization"),
+        )
+
+
+class ProfileListQuerySerializer(ProfileQuerySerializer):
+    status = serializers.ChoiceField(
+        choices=ProfileStatus.choices, required=False, allow_blank=True
+    )
+    organization = serializers.IntegerField(
+        required=False, min_value=1, help_text="Only this organisation's profiles."
+    )
+
+
+class SearchQuerySerializer(ProfileQuerySerializer):
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        help_text="What you look for, in Chinese, Russian or English.",
+    )
+    k = serializers.IntegerField(
+        required=False,
+        default=20,
+        min_value=1,
+        max_value=MAX_SEARCH_RESULTS,
+        help_text="How many results at most.",
+    )
+
+
+# --- search and matches ----------------------------------------------------------------------
+
+
+class PassageSerializer(serializers.Serializer[Any]):
+    query = serializers.CharField(read_only=True)
+    match = serializers.CharField(read_only=True)
+    similarity = serializers.FloatField(read_only=True)
+
+
+class ExplanationSerializer(serializers.Serializer[Any]):
+    """Why two texts match; empty for a listing without a query."""
+
+    semantic = serializers.FloatField(
+        required=False, help_text="Cosine similarity of the whole texts."
+    )
+    lexical = serializers.FloatField(required=False, help_text="Keyword score, from 0 to 1.")
+    passages = PassageSerializer(many=True, required=False)
+    shared_terms = serializers.ListField(child=serializers.CharField(), required=False)
+    shared_numbers = serializers.ListField(child=serializers.CharField(), required=False)
+    shared_names = serializers.ListField(child=serializers.CharField(), required=False)
+    query_side = serializers.ChoiceField(choices=SIDES, required=False)
+
+
+class SearchResultSerializer(serializers.Serializer[Any]):
+    score = serializers.FloatField(read_only=True, help_text="Match quality, from 0 to 100.")
+    explanation = ExplanationSerializer(read_only=True)
+    profile = ProfileSerializer(read_only=True)
+
+
+class SearchResponseSerializer(serializers.Serializer[Any]):
+    query = serializers.CharField(read_only=True)
+    count = serializers.IntegerField(read_only=True)
+    results = SearchResultSerializer(many=True, read_only=True)
+
+
+class MatchSerializer(serializers.ModelSerializer[Match]):
+    offer = ProfileBriefSerializer(read_only=True)
+    request = ProfileBriefSerializer(read_only=True)
+    explanation = ExplanationSerializer(read_only=True)
+    offer_status_display = serializers.CharField(source="get_offer_status_display", read_only=True)
+    request_status_display = serializers.CharField(
+        source="get_request_status_display", read_only=True
+    )
+    editable_sides = serializers.SerializerMethodField(
+        help_text="The sides whose status the requesting user may set."
+    )
+
+    class Meta:
+        model = Match
+        fields = [
+            "id",
+            "score",
+            "explanation",
+            "offer",
+            "request",
+            "offer_status",
+            "offer_status_display",
+            "request_status",
+            "request_status_display",
+            "editable_sides",
+            "model_name",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_editable_sides(self, match: Match) -> list[str]:
+        request = self.context.get("request")
+        if request is None:
+            return []
+        user = request.user
+        return [s for s, _label in SIDES if permissions.can_set_match_status(user, match, s)]
+
+
+class MatchStatusSerializer(serializers.Serializer[Any]):
+    side = serializers.ChoiceField(choices=SIDES)
+    status = serializers.ChoiceField(choices=MatchStatus.choices)
+
+
+class MatchQuerySerializer(serializers.Serializer[Any]):
+    organization = serializers.IntegerField(
+        required=False, min_value=1, help_text="Only matches with this organisation on a side."
+    )
+    status = serializers.ChoiceField(
+        choices=MatchStatus.choices,
+        required=False,
+        allow_blank=True,
+        help_text="Only matches with this status on either side.",
+    )
+
+
+# --- authentication --------------------------------------------------------------------------
+
+
+class TokenSerializer(serializers.Serializer[Any]):
+    token = serializers.CharField(
+        read_only=True, help_text="Send it as the header 'Authorization: Token <token>'."
+    )

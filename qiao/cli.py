@@ -1,0 +1,195 @@
+"""The `qiao` console script.
+
+`qiao demo` sets up and serves the platform with demo data; the other commands are thin
+wrappers over Django management commands so that operators never need manage.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+# Sub-command -> (Django management command, one-line help). `qiao CMD --help` shows the
+# management command's own options.
+PASSTHROUGH: dict[str, tuple[str, str]] = {
+    "migrate": ("migrate", "create or upgrade the database schema"),
+    "worker": ("db_worker", "run the background-task worker (indexing, matching, e-mail)"),
+    "import": ("import_profiles", "import profiles from CSV, XLSX or JSONL (validates first)"),
+    "export": ("export_profiles", "export profiles to CSV, XLSX or JSONL"),
+    "reindex": ("reindex", "rebuild the matching index and all matches"),
+    "search": ("search_profiles", 'search published profiles: qiao search "text"'),
+    "expire": ("expire_profiles", "expire profiles past their validity (run daily)"),
+    "load-demo": ("load_demo", "load the sample data and build the index"),
+}
+
+USAGE = """usage: qiao COMMAND [options]
+
+commands:
+  demo        set up a local platform with demo data and serve it (SQLite by default)
+  serve       serve the web application with waitress (production)
+{passthrough}
+  manage      any Django management command: qiao manage createsuperuser
+
+`qiao COMMAND --help` describes each command's options.
+"""
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qiao.settings")
+    import django
+
+    django.setup()
+
+
+def _usage() -> str:
+    lines = [f"  {name:<11} {help_}" for name, (_, help_) in PASSTHROUGH.items()]
+    return USAGE.format(passthrough="\n".join(lines))
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def _allow_host(host: str) -> None:
+    """Accept requests addressed to the host we bind to (settings read QIAO_ALLOWED_HOSTS)."""
+    hosts = os.environ.get("QIAO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+    if host not in hosts and host not in ("0.0.0.0", "::"):
+        hosts.append(host)
+    if host in ("0.0.0.0", "::"):
+        hosts.append("*")
+    os.environ["QIAO_ALLOWED_HOSTS"] = ",".join(h for h in hosts if h)
+
+
+def _serve_parser(prog: str, description: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("--host", default=os.environ.get("QIAO_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("QIAO_PORT", "8000")))
+    parser.add_argument("--threads", type=int, default=8, help="request threads (default 8)")
+    return parser
+
+
+def _serve(host: str, port: int, threads: int) -> None:
+    import waitress
+    from django.core.wsgi import get_wsgi_application
+
+    waitress.serve(get_wsgi_application(), host=host, port=port, threads=threads)
+
+
+def _start_worker() -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "qiao.cli", "worker"],
+        env=os.environ.copy(),
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def _stop(worker: subprocess.Popen[bytes] | None) -> None:
+    if worker is None or worker.poll() is not None:
+        return
+    worker.send_signal(signal.SIGTERM)
+    try:
+        worker.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+
+
+def cmd_demo(argv: Sequence[str]) -> int:
+    parser = _serve_parser(
+        "qiao demo",
+        "Create the database, load demo data, build the index, start the worker and serve.",
+    )
+    parser.add_argument(
+        "--no-worker", action="store_true", help="do not start the background worker"
+    )
+    parser.add_argument(
+        "--setup-only", action="store_true", help="prepare everything, then exit without serving"
+    )
+    args = parser.parse_args(argv)
+    if not args.setup_only and not _port_free(args.host, args.port):
+        print(
+            f"qiao demo: port {args.port} on {args.host} is in use; "
+            f"choose another with --port, e.g. qiao demo --port {args.port + 1}",
+            file=sys.stderr,
+        )
+        return 2
+    _allow_host(args.host)
+    _setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from qiao.demo.loader import DEMO_PASSWORD, DEMO_USERS
+
+    Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
+    print("==> migrating the database", flush=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    print("==> loading demo data and building the matching index", flush=True)
+    call_command("load_demo", verbosity=1)
+    if args.setup_only:
+        return 0
+
+    worker = None if args.no_worker else _start_worker()
+    url = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}/"
+    print()
+    print(f"Qiao is running at {url}   (API docs: {url}api/docs/)")
+    print(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+    for user in DEMO_USERS:
+        print(f"  {user.username:<16} {user.description} [{user.language}]")
+    print("Press Ctrl+C to stop.", flush=True)
+    try:
+        _serve(args.host, args.port, args.threads)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        _stop(worker)
+    return 0
+
+
+def cmd_serve(argv: Sequence[str]) -> int:
+    parser = _serve_parser("qiao serve", "Serve the web application with waitress.")
+    args = parser.parse_args(argv)
+    _allow_host(args.host)
+    _setup_django()
+    _serve(args.host, args.port, args.threads)
+    return 0
+
+
+def cmd_manage(argv: Sequence[str]) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qiao.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["qiao manage", *argv])
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in ("-h", "--help", "help"):
+        print(_usage())
+        return 0
+    command, rest = args[0], args[1:]
+    if command == "demo":
+        return cmd_demo(rest)
+    if command == "serve":
+        return cmd_serve(rest)
+    if command == "manage":
+        return cmd_manage(rest)
+    if command in PASSTHROUGH:
+        return cmd_manage([PASSTHROUGH[command][0], *rest])
+    print(f"qiao: unknown command {command!r}\n\n{_usage()}", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
