@@ -132,6 +132,9 @@ def cmd_demo(argv: Sequence[str]) -> int:
     from qiao.demo.loader import DEMO_PASSWORD, DEMO_USERS
 
     Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
+    # Static files come from the app directories (WHITENOISE_USE_FINDERS); an existing
+    # STATIC_ROOT only silences whitenoise's warning until someone runs collectstatic.
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
     print("==> migrating the database", flush=True)
     call_command("migrate", interactive=False, verbosity=0)
     print("==> loading demo data and building the matching index", flush=True)

@@ -185,6 +185,10 @@ QIAO_EMBEDDING_MODEL = os.environ.get("QIAO_EMBEDDING_MODEL", "use-multilingual-
 QIAO_INDEX_DIR = Path(os.environ.get("QIAO_INDEX_DIR", DATA_DIR / "index"))
 QIAO_MATCHES_PER_PROFILE = int(os.environ.get("QIAO_MATCHES_PER_PROFILE", "10"))
 QIAO_PROFILE_VALIDITY_DAYS = 365
+# Search hides results below this match quality (0-100): on the demo data, unrelated profiles
+# score under 7 and the weakest relevant ones about 10 (docs/matching.md; issue #3 derives
+# the threshold from graded STS data).
+QIAO_SEARCH_MIN_QUALITY = float(os.environ.get("QIAO_SEARCH_MIN_QUALITY", "8"))
 
 LOGGING = {
     "version": 1,

@@ -7,6 +7,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from qiao.exchange.engine import RankedProfile, explanation_to_json, get_engine
@@ -129,7 +130,7 @@ def profile_search(
             explanation=explanation_to_json(h.explanation),
         )
         for h in hits
-        if int(h.doc_id) in by_id
+        if int(h.doc_id) in by_id and h.score >= settings.QIAO_SEARCH_MIN_QUALITY
     ]
     return SearchResults(query=query, items=items)
 

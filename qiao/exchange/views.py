@@ -12,11 +12,13 @@ from django.core.paginator import Paginator
 from django.db.models import Q, TextChoices
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qiao.core.errors import ServiceError
 from qiao.core.http import acting_user
+from qiao.core.languages import content_language_for_ui
 from qiao.exchange import permissions, selectors, services
 from qiao.exchange.engine import RankedProfile
 from qiao.exchange.forms import MatchStatusForm, ProfileForm, RejectForm, SearchForm
@@ -85,6 +87,8 @@ def profile_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": can_edit,
         "can_review": permissions.can_review_profiles(request.user),
         "can_see_matches": request.user.is_authenticated,
+        # Others see only the matches that involve their own organisation.
+        "sees_all_matches": can_edit or permissions.can_review_profiles(request.user),
         "events": profile.events.select_related("actor") if can_edit else [],
         "reject_form": RejectForm(),
         "partnership_labels": _labels(PartnershipType, profile.partnership_types),
@@ -104,7 +108,13 @@ def _profile_form_view(
     organizations = organizations_managed_by(user)
     if not organizations.exists():
         raise PermissionDenied(_("You do not manage any organisation's profiles."))
-    initial = ProfileForm.initial_from(profile) if profile else {}
+    initial = (
+        ProfileForm.initial_from(profile)
+        if profile
+        else {
+            "language": content_language_for_ui(get_language())
+        }  # most write in their UI language
+    )
     form = ProfileForm(request.POST or None, initial=initial, organizations=organizations)
     if request.method == "POST" and form.is_valid():
         data = form.profile_data()

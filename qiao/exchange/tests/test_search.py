@@ -55,3 +55,11 @@ def test_unpublished_profiles_never_show_in_search(db: None, client: Client) -> 
     index_profile(draft.pk)  # not published: the index must drop it, not add it
     response = client.get(reverse("exchange:search"), {"q": "激光熔覆"})
     assert response.context["results"] == []
+
+
+def test_unrelated_profiles_are_not_listed_as_results(db: None, client: Client) -> None:
+    zh_offer = ProfileFactory.create(language="zh", published=True)  # laser cladding of shafts
+    index_profile(zh_offer.pk)
+    response = client.get(reverse("exchange:search"), {"q": "кадровое агентство для поваров"})
+    assert response.context["results"] == []
+    assert "Nothing matched" in response.content.decode()
