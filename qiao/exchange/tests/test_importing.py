@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -709,7 +710,13 @@ def test_command_exit_status_on_rejection(tmp_path: Path, secretariat: User) -> 
     utility = ManagementUtility(
         ["manage.py", "import_profiles", str(path), "--user", "secretariat"]
     )
-    with unchanged(), pytest.raises(SystemExit) as info:
+    # run_from_argv closes every DB connection when it ends, which on PostgreSQL would
+    # drop the test's own transaction; keep it open.
+    with (
+        unchanged(),
+        pytest.raises(SystemExit) as info,
+        mock.patch("django.core.management.base.connections.close_all"),
+    ):
         utility.execute()
     assert info.value.code == 1
 
@@ -745,3 +752,11 @@ def test_command_file_and_user_errors(tmp_path: Path, secretariat: User) -> None
     assert Profile.objects.count() == 1
     with pytest.raises(CommandError, match="nobody"):
         run(str(path), "--user", "nobody")
+
+
+@pytest.mark.django_db
+def test_command_speaks_the_users_language(tmp_path: Path, ru_rep: User) -> None:
+    path = write_csv(tmp_path / "p.csv", [row("en", language="de")])
+    with unchanged(), pytest.raises(CommandError) as info:
+        run(str(path), "--user", "ru_rep")
+    assert "Ничего не импортировано" in str(info.value) or "не импортирован" in str(info.value)

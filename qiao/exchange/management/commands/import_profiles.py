@@ -12,7 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from qiao.accounts.models import User
@@ -51,12 +53,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Check the file only; write nothing."
         )
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="Language of the messages. Default: the --user's preferred language.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         username: str = options["user"]
         actor = User.objects.filter(username=username).first()
         if actor is None:
             raise CommandError(_("There is no user %(username)s.") % {"username": username})
+        translation.activate(options["language"] or actor.preferred_language)
         # None: a progress bar on a terminal or for large files; never with --verbosity 0.
         progress = None if options["verbosity"] > 0 else False
         common: dict[str, Any] = {
