@@ -319,8 +319,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# `bench KIND ...` runs matching.bench_KIND.main: each benchmark owns its own options.
+BENCHMARKS = {
+    "quality": "translation retrieval, topic agreement and STS correlation, engine vs raw models",
+    "speed": "embedding throughput, index build, query latency, memory and ANN recall",
+}
+
+
+def run_benchmark(argv: Sequence[str]) -> int:
+    import importlib
+
+    if not argv or argv[0] not in BENCHMARKS:
+        listing = "\n".join(f"  {name:<8} {text}" for name, text in BENCHMARKS.items())
+        print(f"usage: bench {{{','.join(BENCHMARKS)}}} [options]\n\n{listing}", file=sys.stderr)
+        return 2
+    module = importlib.import_module(f"matching.bench_{argv[0]}")
+    code: int = module.main(list(argv[1:]))
+    return code
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["bench"]:
+        return run_benchmark(arguments[1:])
+    args = build_parser().parse_args(arguments)
     stream = out if out is not None else sys.stdout
     try:
         code: int = args.run(args, stream)

@@ -34,6 +34,7 @@ commands:
   demo        set up a local platform with demo data and serve it (SQLite by default)
   serve       serve the web application with waitress (production)
 {passthrough}
+  bench       benchmarks of the matching engine: qiao bench quality|speed --help
   manage      any Django management command: qiao manage createsuperuser
 
 `qiao COMMAND --help` describes each command's options.
@@ -188,6 +189,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_serve(rest)
     if command == "manage":
         return cmd_manage(rest)
+    if command == "bench":  # framework-free: no Django settings needed
+        from matching.cli import run_benchmark
+
+        return run_benchmark(rest)
     if command in PASSTHROUGH:
         return cmd_manage([PASSTHROUGH[command][0], *rest])
     print(f"qiao: unknown command {command!r}\n\n{_usage()}", file=sys.stderr)
