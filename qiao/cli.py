@@ -35,6 +35,8 @@ commands:
   serve       serve the web application with waitress (production)
 {passthrough}
   bench       benchmarks of the matching engine: qiao bench quality|speed --help
+  index       embed a JSONL file of documents into an index directory, optionally on a Ray
+              cluster (--ray ADDRESS); the platform's own index is rebuilt by `qiao reindex`
   manage      any Django management command: qiao manage createsuperuser
 
 `qiao COMMAND --help` describes each command's options.
@@ -193,6 +195,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from matching.cli import run_benchmark
 
         return run_benchmark(rest)
+    if command == "index":
+        from matching.cli import main as matching_main
+
+        return matching_main(["index", *rest])
     if command in PASSTHROUGH:
         return cmd_manage([PASSTHROUGH[command][0], *rest])
     print(f"qiao: unknown command {command!r}\n\n{_usage()}", file=sys.stderr)
