@@ -134,3 +134,105 @@ def directions(languages: Collection[str]) -> list[tuple[str, str]]:
     """Every ordered pair of distinct languages, sorted."""
     langs = sorted(languages)
     return [(a, b) for a in langs for b in langs if a != b]
+
+
+# --- graded similarity and topic agreement -------------------------------------------------------
+
+
+def average_ranks(values: Sequence[float] | np.ndarray) -> np.ndarray:
+    """1-based ranks of `values` (smallest = 1); tied values share the mean of their positions."""
+    x = np.asarray(values, dtype=np.float64).ravel()
+    order = np.argsort(x, kind="stable")
+    ranks = np.empty(x.size, dtype=np.float64)
+    sorted_x = x[order]
+    start = 0
+    while start < x.size:
+        end = start + 1
+        while end < x.size and sorted_x[end] == sorted_x[start]:
+            end += 1
+        ranks[order[start:end]] = (start + 1 + end) / 2.0  # mean of positions start+1..end
+        start = end
+    return ranks
+
+
+def spearman(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) -> float:
+    """Spearman's rank correlation: Pearson correlation of the average ranks (ties averaged,
+    as scipy.stats.spearmanr does). NaN when either side is constant or has < 2 values."""
+    rx, ry = average_ranks(x), average_ranks(y)
+    if rx.size != ry.size:
+        raise ValueError("spearman needs two sequences of the same length")
+    if rx.size < 2:
+        return float("nan")
+    dx, dy = rx - rx.mean(), ry - ry.mean()
+    denominator = float(np.sqrt((dx * dx).sum() * (dy * dy).sum()))
+    if denominator == 0.0:
+        return float("nan")
+    return float((dx * dy).sum() / denominator)
+
+
+def top_k(scores: Sequence[float] | np.ndarray, k: int, exclude: Collection[int] = ()) -> list[int]:
+    """Indices of the k highest scores, best first; ties go to the lower index; `exclude`d
+    indices never appear. Fewer than k when fewer remain."""
+    row = np.asarray(scores, dtype=np.float64).ravel()
+    order = np.argsort(-row, kind="stable")
+    skip = set(exclude)
+    out: list[int] = []
+    for j in order.tolist():
+        if j in skip:
+            continue
+        out.append(j)
+        if len(out) >= k:
+            break
+    return out
+
+
+class TopicAgreement(NamedTuple):
+    queries: int
+    precision: float  # mean share of the k neighbours that carry the query's label
+    knn_accuracy: float  # share of queries whose neighbours' majority label is the query's
+
+
+def majority_label(labels: Sequence[str]) -> str | None:
+    """The most frequent label; a tie goes to the tied label that appears first (i.e. the one
+    held by the nearest neighbour when `labels` is in rank order). None for no labels."""
+    counts: dict[str, int] = {}
+    for label in labels:
+        counts[label] = counts.get(label, 0) + 1
+    if not counts:
+        return None
+    best = max(counts.values())
+    return next(label for label in labels if counts[label] == best)
+
+
+def topic_agreement(
+    scores: np.ndarray,
+    query_labels: Sequence[str],
+    corpus_labels: Sequence[str],
+    *,
+    k: int = 10,
+    exclude: Sequence[Collection[int]] | None = None,
+) -> TopicAgreement:
+    """Topic precision@k and kNN label accuracy of a query×corpus score matrix.
+
+    For query i, its k best-scored corpus items (minus `exclude[i]`, e.g. the aligned
+    translation of the query itself) are its neighbours. precision@k = the share of neighbours
+    whose label equals query i's label, averaged over queries; kNN accuracy = the share of
+    queries whose neighbours' majority label (`majority_label`) equals their own label.
+    """
+    scores = np.asarray(scores, dtype=np.float64)
+    n_queries = len(query_labels)
+    if scores.shape != (n_queries, len(corpus_labels)):
+        raise ValueError("scores must be a (queries × corpus) matrix matching the labels")
+    if exclude is not None and len(exclude) != n_queries:
+        raise ValueError("exclude needs one collection per query")
+    if n_queries == 0:
+        return TopicAgreement(0, 0.0, 0.0)
+    precisions = np.zeros(n_queries)
+    hits = np.zeros(n_queries)
+    for i, label in enumerate(query_labels):
+        neighbours = [corpus_labels[j] for j in top_k(scores[i], k, exclude[i] if exclude else ())]
+        if not neighbours:
+            continue
+        precisions[i] = sum(n == label for n in neighbours) / len(neighbours)
+        hits[i] = majority_label(neighbours) == label
+    return TopicAgreement(n_queries, float(precisions.mean()), float(hits.mean()))

@@ -79,3 +79,65 @@ def test_read_parallel_folder(tmp_path: Path) -> None:
     (tmp_path / "zh.txt").write_text("一\n", encoding="utf-8")
     with pytest.raises(ValueError, match="line-aligned"):
         read_parallel_folder(tmp_path)
+
+
+# --- graded similarity and topic agreement (pure helpers used by `bench quality`) ---------------
+
+
+def test_average_ranks_share_ties() -> None:
+    from matching.evaluation import average_ranks
+
+    assert average_ranks([3, 1, 3, 2]).tolist() == [3.5, 1.0, 3.5, 2.0]
+    assert average_ranks([]).tolist() == []
+
+
+def test_spearman_by_hand_with_ties() -> None:
+    from matching.evaluation import spearman
+
+    # ranks x = [1, 2.5, 2.5, 4], y = [1, 3, 2, 4]; centred: [-1.5, 0, 0, 1.5] and
+    # [-1.5, .5, -.5, 1.5]; rho = 4.5 / sqrt(4.5 * 5) = sqrt(0.9)
+    assert spearman([1, 2, 2, 3], [1, 3, 2, 4]) == pytest.approx(0.9**0.5)
+    assert spearman([1, 2, 3], [30, 20, 10]) == pytest.approx(-1.0)
+    assert spearman([1, 2, 3], [0.1, 0.5, 0.2]) == pytest.approx(0.5)
+    assert np.isnan(spearman([1, 1, 1], [1, 2, 3]))  # constant side: undefined
+    assert np.isnan(spearman([1], [2]))
+    with pytest.raises(ValueError):
+        spearman([1, 2], [1, 2, 3])
+
+
+def test_top_k_breaks_ties_by_index_and_excludes() -> None:
+    from matching.evaluation import top_k
+
+    assert top_k([0.1, 0.9, 0.5, 0.9], 2) == [1, 3]
+    assert top_k([0.1, 0.9, 0.5, 0.9], 2, exclude={1}) == [3, 2]
+    assert top_k([0.3, 0.2], 10) == [0, 1]
+
+
+def test_majority_label_tie_goes_to_the_nearest() -> None:
+    from matching.evaluation import majority_label
+
+    assert majority_label(["b", "a", "a"]) == "a"
+    assert majority_label(["b", "a", "a", "b"]) == "b"
+    assert majority_label([]) is None
+
+
+def test_topic_agreement_by_hand() -> None:
+    from matching.evaluation import topic_agreement
+
+    scores = np.array(
+        [
+            [0.9, 0.8, 0.7, 0.75],  # own row 0 excluded -> 1 (y), 3 (y): 0/2, majority y: miss
+            [0.5, 0.9, 0.4, 0.6],  # row 1 excluded -> 3 (y), 0 (x): 1/2, tie -> y: hit
+            [0.3, 0.2, 0.99, 0.2],  # row 2 excluded -> 0 (x), 1 (y; ties 3): 1/2, tie -> x: hit
+        ]
+    )
+    result = topic_agreement(
+        scores, ["x", "y", "x"], ["x", "y", "x", "y"], k=2, exclude=[{0}, {1}, {2}]
+    )
+    assert result.queries == 3
+    assert result.precision == pytest.approx(1 / 3)
+    assert result.knn_accuracy == pytest.approx(2 / 3)
+    without = topic_agreement(scores, ["x", "y", "x"], ["x", "y", "x", "y"], k=1)
+    assert without.precision == pytest.approx(1.0)  # each row's best is its own translation
+    with pytest.raises(ValueError):
+        topic_agreement(scores, ["x"], ["x", "y", "x", "y"])
