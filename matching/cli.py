@@ -1,6 +1,7 @@
 """Command line over JSONL, to tune relevance without Django.
 
-    python -m matching index DOCS.jsonl --out DIR [--model NAME]
+    python -m matching index DOCS.jsonl --out DIR [--model NAME] [--match-out FILE -k 10]
+                                              [--ray ADDRESS [--ray-cpus 1]]
     python -m matching search DIR "text" [-k 10] [--filter key=value ...] [--language ru]
     python -m matching match DIR DOCS.jsonl [-k 10] [--filter key=value ...]
     python -m matching eval-parallel FOLDER [--model NAME] [--method embedding|engine]
@@ -132,17 +133,36 @@ def match_to_json(m: Match) -> dict[str, Any]:
 
 
 def cmd_index(args: argparse.Namespace, out: TextIO) -> int:
+    # Local and --ray runs share every step but where it runs (matching.distributed, docs/ray.md).
+    from matching import distributed
+
     started = time.perf_counter()
     docs = list(read_documents(Path(args.docs)))
-    engine = Engine.open(None, args.model, ann_threshold=args.ann_threshold)
-    step = 256
-    for start in range(0, len(docs), step):
-        engine.upsert(docs[start : start + step])
-        print(f"  {min(start + step, len(docs))}/{len(docs)}", file=sys.stderr)
+    runner: distributed.Runner = distributed.LocalRunner()
+    if args.ray:
+        try:
+            runner = distributed.RayRunner.connect(args.ray, cpus_per_actor=args.ray_cpus)
+        except distributed.RayUnavailableError as exc:
+            raise UsageError(str(exc)) from exc
+    engine, corpus = distributed.build_index(
+        docs,
+        model=args.model,
+        runner=runner,
+        ann_threshold=args.ann_threshold,
+        progress=lambda done, total: print(f"  {done}/{total}", file=sys.stderr),
+    )
     engine.save(Path(args.out))
     elapsed = time.perf_counter() - started
     print(f"indexed {len(engine)} documents with {engine.model_name} in {elapsed:.1f}s", file=out)
     print(f"saved to {args.out} ({engine.index_kind} index)", file=out)
+    if args.match_out:
+        started = time.perf_counter()
+        neighbours = runner.topk(corpus, args.k, calibrate=engine.scoring.calibrate)
+        distributed.write_neighbours(Path(args.match_out), corpus, neighbours)
+        elapsed = time.perf_counter() - started
+        print(f"matched all pairs (k={args.k}) in {elapsed:.1f}s: {args.match_out}", file=out)
+    if isinstance(runner, distributed.RayRunner):
+        print(runner.summary(), file=out)
     return 0
 
 
@@ -271,6 +291,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="index directory (created or replaced)")
     p.add_argument("--model", default=DEFAULT_MODEL, help=f"embedding model: {models}")
     p.add_argument("--ann-threshold", type=int, default=200_000, help="HNSW beyond this size")
+    p.add_argument(
+        "--match-out",
+        metavar="FILE",
+        help="also write each document's k nearest other documents (semantic score) as JSONL",
+    )
+    p.add_argument("-k", type=int, default=10, help="neighbours per document (default 10)")
+    p.add_argument(
+        "--ray",
+        metavar="ADDRESS",
+        help="embed and match as Ray Data jobs on the running cluster at ADDRESS (host:port or "
+        "auto), with results identical to a local run; pip install 'qiao[ray]' (docs/ray.md)",
+    )
+    p.add_argument("--ray-cpus", type=float, default=1.0, help="CPUs per Ray actor (default 1)")
     p.set_defaults(run=cmd_index)
 
     for name, helptext in (

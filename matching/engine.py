@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from matching.embedders import DEFAULT_MODEL, Embedder, get_embedder
 from matching.index import DEFAULT_ANN_THRESHOLD, VectorIndex, check_model
 from matching.lexical import BM25Index, CueIndex, cue_kind, cue_score
 from matching.text import (
+    PASSAGE_MAX_CHARS,
     Mention,
     analyze,
     detect_language,
@@ -54,18 +56,20 @@ from matching.types import (
 FORMAT = "qiao-matching-engine/1"
 DocVector = Literal["text", "passages", "both"]
 
-# (offset, scale) per unordered language pair: the mean cosine of unrelated document pairs,
-# and how much higher related pairs score on average. Fitted on NTREX-128 documents (first
-# half vs second half of each news story, docs/matching.md); issue #3 recalibrates.
+# (offset, scale) per unordered language pair, so that (cosine - offset) / scale ≈ graded
+# similarity / 5 whichever two languages are involved: offset = the expected cosine of an
+# unrelated pair (STS grade 0), scale = how much a grade-5 pair adds. Fitted by least squares
+# of cosine on grade over the STS-B dev pairs in every language pair (0004-engine-scoring.md,
+# `python -m matching.benchmarks sts ../shared/benchmarks/sts/stsb-multi-mt --fit`).
 PAIR_CALIBRATION: Mapping[frozenset[str], tuple[float, float]] = {
-    frozenset({"en"}): (0.164, 0.490),
-    frozenset({"ru"}): (0.149, 0.459),
-    frozenset({"zh"}): (0.214, 0.455),
-    frozenset({"en", "ru"}): (0.143, 0.420),
-    frozenset({"en", "zh"}): (0.164, 0.411),
-    frozenset({"ru", "zh"}): (0.149, 0.384),
+    frozenset({"en"}): (0.225, 0.705),
+    frozenset({"ru"}): (0.176, 0.692),
+    frozenset({"zh"}): (0.235, 0.667),
+    frozenset({"en", "ru"}): (0.189, 0.566),
+    frozenset({"en", "zh"}): (0.204, 0.528),
+    frozenset({"ru", "zh"}): (0.188, 0.487),
 }
-_UNKNOWN_PAIR = (0.155, 0.420)  # query language unknown: a cross-language average
+_UNKNOWN_PAIR = (0.194, 0.527)  # query language unknown: the cross-language average
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,29 @@ def document_passages(document: Document) -> list[str]:
         if value and value.strip():
             out.extend(split_passages(value, document.language))
     return out[:MAX_PASSAGES] or [document.text.strip() or "-"]
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def _embed_once(embedder: Embedder, texts: list[str]) -> np.ndarray:
+    """`embedder.embed(texts)`, embedding each distinct text once: a one-sentence document's
+    only passage is its whole text, which would otherwise cost a second embedding."""
+    keys = [_SPACES.sub(" ", t).strip() for t in texts]
+    first: dict[str, int] = {}
+    for i, key in enumerate(keys):
+        first.setdefault(key, i)
+    if len(first) == len(texts):
+        return embedder.embed(texts)
+    unique_vectors = embedder.embed([texts[i] for i in first.values()])
+    row = {key: j for j, key in enumerate(first)}
+    return unique_vectors[[row[key] for key in keys]]
+
+
+def _short(document: Document) -> bool:
+    """Text that fits in one passage: the model reads it whole, and averaging in its
+    sentences only adds noise (0004-engine-scoring.md)."""
+    return len(document.text.strip()) <= PASSAGE_MAX_CHARS[document.language]
 
 
 def _cues(text: str, language: Language) -> tuple[Mention, ...]:
@@ -207,14 +234,14 @@ class Engine:
         texts = [t for p in passages for t in p]
         mode = self.scoring.doc_vector
         whole = [d.text[:MAX_TEXT_CHARS] or "-" for d in documents] if mode != "passages" else []
-        vectors = self.embedder.embed(texts + whole)
+        vectors = _embed_once(self.embedder, texts + whole)
         passage_vectors, text_vectors = vectors[: len(texts)], vectors[len(texts) :]
         out = []
         start = 0
         for i, (document, parts) in enumerate(zip(documents, passages, strict=True)):
             pv = passage_vectors[start : start + len(parts)]
             start += len(parts)
-            if mode == "text":
+            if mode == "text" or (mode == "both" and _short(document)):
                 vector = text_vectors[i]
             elif mode == "passages":
                 vector = _unit(pv.mean(axis=0))
@@ -314,6 +341,21 @@ class Engine:
         else:
             analysis = self.analyze([document])[0]
         return self._rank(analysis, document.language, filters, k, exclude=document.id)
+
+    def match_analyzed(
+        self,
+        analysis: Analysis,
+        language: Language | None,
+        *,
+        filters: Filters | None = None,
+        k: int = 10,
+        exclude: str | None = None,
+    ) -> list[Match]:
+        """`match` for a text analysed beforehand with `analyze` (many queries can then be
+        embedded in one batch); `exclude` is an id never to return."""
+        if k <= 0:
+            return []
+        return self._rank(analysis, language, filters, k, exclude=exclude)
 
     def scores(self, query: Analysis, language: Language | None) -> dict[str, float]:
         """The fused score of every indexed document for an analysed query, without

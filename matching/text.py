@@ -201,13 +201,17 @@ def _cut_latin(line: str) -> list[str]:
     return parts
 
 
+# The longest passage, in characters: about a long sentence or a short paragraph.
+PASSAGE_MAX_CHARS: dict[Language, int] = {"zh": 160, "ru": 400, "en": 400}
+
+
 def split_passages(
     text: str, language: Language, *, min_chars: int | None = None, max_chars: int | None = None
 ) -> list[str]:
     """Sentences, with fragments too short to embed on their own merged into a neighbour and
     overlong ones cut at commas, so each passage is a unit a reader can check."""
     lo = min_chars if min_chars is not None else (6 if language == "zh" else 20)
-    hi = max_chars if max_chars is not None else (160 if language == "zh" else 400)
+    hi = max_chars if max_chars is not None else PASSAGE_MAX_CHARS[language]
     merged: list[str] = []
     carry = ""
     for sentence in split_sentences(text, language):
