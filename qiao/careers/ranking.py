@@ -189,6 +189,9 @@ def rank_candidates(
         for h in hits
         if h.doc_id in by_doc
     ]
+    # A profile saved a moment ago may not be indexed yet: shown, checked, but scored 0.
+    seen = {h.doc_id for h in hits}
+    fits += [_fit(engine, posting, p, 0.0, None, True) for d, p in by_doc.items() if d not in seen]
     fits.sort(key=Fit.sort_key)
     return fits[:k]
 

@@ -49,7 +49,7 @@ def _profile_or_404(request: HttpRequest, pk: int) -> TalentProfile:
     try:
         return selectors.talent_profile_get(user=request.user, profile_id=pk)
     except TalentProfile.DoesNotExist as missing:
-        raise Http404(_("No such profile, or you may not see it.")) from missing
+        raise Http404(_("No such talent profile, or you may not see it.")) from missing
 
 
 def _application_or_404(request: HttpRequest, pk: int) -> Application:
