@@ -77,3 +77,12 @@ def test_digest_command(
     PoolMatch.objects.create(posting=posting, profile=student_profile, score=55)  # type: ignore[misc]
     call_command("careers_digest")
     assert sorted(m.to[0] for m in mail.outbox) == sorted([student.email, employer.email])
+
+
+def test_reindex_command(posting: object, student_profile: TalentProfile) -> None:
+    from io import StringIO
+
+    out = StringIO()
+    call_command("careers_reindex", stdout=out)
+    assert "2 postings and talent profiles indexed" in out.getvalue()
+    assert engine.talent_doc_id(student_profile.pk) in engine.get_engine()
