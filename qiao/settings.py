@@ -180,6 +180,11 @@ SPECTACULAR_SETTINGS = {
         "ProfileStatusEnum": "qiao.exchange.models.ProfileStatus",
         "MatchStatusEnum": "qiao.exchange.models.MatchStatus",
         "MatchSideEnum": "qiao.api.serializers.SIDES",
+        "PostingStatusEnum": "qiao.careers.models.PostingStatus",
+        "ApplicationStatusEnum": "qiao.careers.models.ApplicationStatus",
+        "ChineseLevelEnum": "qiao.careers.models.ChineseLevel",
+        "RussianLevelEnum": "qiao.careers.models.RussianLevel",
+        "EnglishLevelEnum": "qiao.careers.models.EnglishLevel",
     },
 }
 

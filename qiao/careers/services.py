@@ -388,23 +388,30 @@ def talent_profile_save(
         setattr(profile, name, getattr(data, name))
     profile.skills = skills
     profile.preferred_countries = list(data.preferred_countries)
-    with transaction.atomic():
-        if cv is not None:
-            profile.cv_name = (cv.name or "cv").rsplit("/", 1)[-1][:255]
-            profile.cv.save(cv.name or "cv.pdf", cv, save=False)
-        elif remove_cv:
-            profile.cv = ""
-            profile.cv_name = ""
-        profile.full_clean(exclude=["allowed_employers"])
-        profile.save()
-        profile.allowed_employers.set(data.allowed_employers)
-        new_cv = profile.cv.name if profile.cv else ""
-        if old_cv and old_cv != new_cv:
-            transaction.on_commit(lambda: _delete_cv_file(old_cv))
-        profile_id = profile.pk
-        from qiao.careers import tasks
+    if remove_cv and cv is None:
+        profile.cv = ""
+        profile.cv_name = ""
+    # Validate before the CV file touches the disk, so a refused profile leaves no file behind.
+    profile.full_clean(exclude=["allowed_employers", "cv", "user"])
+    written = ""
+    try:
+        with transaction.atomic():
+            if cv is not None:
+                profile.cv_name = (cv.name or "cv").rsplit("/", 1)[-1][:255]
+                profile.cv.save(cv.name or "cv.pdf", cv, save=False)
+                written = profile.cv.name or ""
+            profile.save()
+            profile.allowed_employers.set(data.allowed_employers)
+            if old_cv and old_cv != (profile.cv.name if profile.cv else ""):
+                transaction.on_commit(lambda: _delete_cv_file(old_cv))
+            profile_id = profile.pk
+            from qiao.careers import tasks
 
-        transaction.on_commit(lambda: tasks.index_profile.enqueue(profile_id))
+            transaction.on_commit(lambda: tasks.index_profile.enqueue(profile_id))
+    except BaseException:
+        if written:
+            _delete_cv_file(written)  # the row was rolled back: do not keep its file
+        raise
     return profile
 
 

@@ -230,3 +230,27 @@ def test_talent_pool_opens_profile_to_employers_with_a_published_posting(
 
 def test_cv_is_not_served_as_media(client: Client, with_cv: TalentProfile) -> None:
     assert client.get(f"/{settings.MEDIA_URL}{with_cv.cv.name}").status_code == 404
+
+
+def test_refused_profile_leaves_no_cv_file(new_student: User, cn_org: Organization) -> None:
+    from django.core.exceptions import ValidationError
+
+    from qiao.careers import services
+
+    data = services.TalentData(
+        institution=cn_org,
+        language="zh",
+        headline="机电一体化专业学生",
+        specialty="机电一体化技术",
+        study_level="astronaut",  # not a level of study
+        experience="在学校实训基地完成了自动化生产线的安装和调试。",
+    )
+    private = Path(settings.QIAO_PRIVATE_MEDIA_ROOT)
+    before = set(private.rglob("*")) if private.exists() else set()
+    with pytest.raises(ValidationError):
+        services.talent_profile_save(
+            actor=new_student, data=data, cv=SimpleUploadedFile("cv.pdf", PDF)
+        )
+    after = set(private.rglob("*")) if private.exists() else set()
+    assert after == before
+    assert not TalentProfile.objects.filter(user=new_student).exists()
