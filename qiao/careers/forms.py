@@ -10,8 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from qiao.careers.models import (
     ApplicationStatus,
+    ChineseLevel,
+    EnglishLevel,
     Posting,
     PostingKind,
+    RussianLevel,
     StudyLevel,
     TalentProfile,
 )
@@ -240,6 +243,41 @@ class CandidateFilterForm(forms.Form):
     meets_requirements = forms.BooleanField(
         label=_("Only candidates who meet the hard requirements"), required=False
     )
+
+
+class TalentSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=500)
+    study_level = forms.ChoiceField(
+        label=_("Level of study"),
+        required=False,
+        choices=[("", _("Any level")), *StudyLevel.choices],
+    )
+    institution_country = forms.ChoiceField(
+        label=_("Country of the institution"),
+        required=False,
+        choices=[("", _("Any country")), *Country.choices],
+    )
+    min_chinese = forms.TypedChoiceField(
+        label=_("Chinese at least"), choices=ChineseLevel.choices, coerce=int, required=False
+    )
+    min_russian = forms.TypedChoiceField(
+        label=_("Russian at least"), choices=RussianLevel.choices, coerce=int, required=False
+    )
+    min_english = forms.TypedChoiceField(
+        label=_("English at least"), choices=EnglishLevel.choices, coerce=int, required=False
+    )
+
+    def filters(self) -> Any:
+        from qiao.careers.selectors import TalentFilters
+
+        d = self.cleaned_data
+        return TalentFilters(
+            study_level=d["study_level"],
+            institution_country=d["institution_country"],
+            min_chinese=d["min_chinese"] or 0,
+            min_russian=d["min_russian"] or 0,
+            min_english=d["min_english"] or 0,
+        )
 
 
 class ApplyForm(forms.Form):

@@ -76,6 +76,8 @@ class Fit:
     missing_skills: tuple[str, ...] = ()
     passages: tuple[PassagePair, ...] = ()
     shared_terms: tuple[str, ...] = field(default=())
+    # None: the candidate named no preferred countries (a soft signal, never a requirement)
+    preferred_country: bool | None = None
 
     @property
     def languages_met(self) -> bool:
@@ -167,6 +169,9 @@ def _fit(
         missing_skills=missing,
         passages=_passages(explanation, posting_is_query) if explanation else (),
         shared_terms=tuple(explanation.shared_terms) if explanation else (),
+        preferred_country=(posting.country in profile.preferred_countries)
+        if profile.preferred_countries
+        else None,
     )
 
 
@@ -223,6 +228,19 @@ def rank_postings(
         fits = [f for f in fits if f.meets_requirements]
     fits.sort(key=lambda f: (0 if f.meets_requirements else 1, -f.score, f.posting.pk))
     return fits[:k]
+
+
+def search_candidates(
+    query: str, profiles: Iterable[TalentProfile], *, k: int = 50
+) -> list[tuple[TalentProfile, float]]:
+    """Talent profiles (already restricted to the visible ones) for a query in any language."""
+    by_doc = {careers_engine.talent_doc_id(p.pk): p for p in profiles}
+    if not by_doc or not query.strip():
+        return []
+    hits = careers_engine.get_engine().search(
+        query, filters={"kind": {careers_engine.TALENT}, "id": set(by_doc)}, k=k
+    )
+    return [(by_doc[h.doc_id], round(float(h.score), 1)) for h in hits if h.doc_id in by_doc]
 
 
 def fit_for(posting: Posting, profile: TalentProfile) -> Fit:

@@ -186,6 +186,38 @@ def candidates_for_posting(
     return fits
 
 
+@dataclass(frozen=True)
+class TalentFilters:
+    study_level: str = ""
+    institution_country: str = ""
+    min_chinese: int = 0
+    min_russian: int = 0
+    min_english: int = 0
+
+
+def talent_search(
+    *, user: AnyUser, query: str, filters: TalentFilters, k: int = 50
+) -> list[tuple[TalentProfile, float | None]]:
+    """Profiles the user may see, filtered, ranked by a query in any of the three languages
+    (newest first without a query)."""
+    u = _active(user)
+    if u is None or not (u.is_secretariat or u.organization_id):
+        return []
+    profiles = talent_profiles_visible_to(u).filter(
+        user__is_active=True,
+        chinese_level__gte=filters.min_chinese,
+        russian_level__gte=filters.min_russian,
+        english_level__gte=filters.min_english,
+    )
+    if filters.study_level:
+        profiles = profiles.filter(study_level=filters.study_level)
+    if filters.institution_country:
+        profiles = profiles.filter(institution__country=filters.institution_country)
+    if not query.strip():
+        return [(p, None) for p in profiles.order_by("-updated_at", "-id")[:k]]
+    return list(ranking.search_candidates(query, list(profiles), k=k))
+
+
 def postings_for_candidate(
     *, user: AnyUser, filters: PostingFilters, k: int = 50
 ) -> list[ranking.Fit]:

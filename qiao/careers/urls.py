@@ -16,6 +16,7 @@ urlpatterns = [
     path("review/", views.review_queue, name="review"),
     path("profile/", views.my_profile, name="my-profile"),
     path("profile/recommended/", views.recommended, name="recommended"),
+    path("profiles/", views.talent_search, name="talent-search"),
     path("profiles/<int:pk>/", views.profile_detail, name="profile"),
     path("profiles/<int:pk>/cv/", views.profile_cv, name="profile-cv"),
     path("applications/", views.my_applications, name="my-applications"),

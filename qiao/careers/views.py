@@ -27,6 +27,7 @@ from qiao.careers.forms import (
     PostingSearchForm,
     RejectForm,
     TalentProfileForm,
+    TalentSearchForm,
     add_validation_errors,
 )
 from qiao.careers.models import Application, ApplicationStatus, Posting, TalentProfile
@@ -332,6 +333,25 @@ def recommended(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request, "careers/recommended.html", {"fits": fits, "profile": profile, "form": form}
+    )
+
+
+@login_required
+def talent_search(request: HttpRequest) -> HttpResponse:
+    """Employers and the secretariat search the profiles they may see, in any language."""
+    user = acting_user(request)
+    if not (user.is_secretariat or user.organization_id):
+        raise PermissionDenied(_("Only organisation representatives search for candidates."))
+    form = TalentSearchForm(request.GET or None)
+    results: list[tuple[TalentProfile, float | None]] = []
+    query = ""
+    if form.is_valid():
+        query = form.cleaned_data["q"].strip()
+        results = selectors.talent_search(user=user, query=query, filters=form.filters())
+    elif not form.is_bound:
+        results = selectors.talent_search(user=user, query="", filters=selectors.TalentFilters())
+    return render(
+        request, "careers/talent_search.html", {"form": form, "results": results, "query": query}
     )
 
 

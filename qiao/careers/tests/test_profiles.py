@@ -254,3 +254,44 @@ def test_refused_profile_leaves_no_cv_file(new_student: User, cn_org: Organizati
     after = set(private.rglob("*")) if private.exists() else set()
     assert after == before
     assert not TalentProfile.objects.filter(user=new_student).exists()
+
+
+@pytest.mark.parametrize(
+    ("persona", "status", "sees_student"),
+    [
+        ("anon_client", 302, False),
+        ("student_client", 403, False),
+        ("employer_client", 200, False),  # not applied, not allowed, not in the pool
+        ("cn_rep_client", 200, True),  # the student's institution
+        ("outsider_client", 200, False),
+        ("broker_client", 403, False),
+        ("secretariat_client", 200, True),
+    ],
+)
+def test_talent_search_page(
+    request: pytest.FixtureRequest,
+    student_profile: TalentProfile,
+    persona: str,
+    status: int,
+    sees_student: bool,
+) -> None:
+    client = request.getfixturevalue(persona)
+    response = client.get(reverse("careers:talent-search"))
+    assert response.status_code == status
+    if status == 200:
+        profiles = [p for p, _score in response.context["results"]]
+        assert (student_profile in profiles) is sees_student
+
+
+def test_talent_search_across_languages_with_level_filter(
+    secretariat_client: Client, student_profile: TalentProfile, other_student: User
+) -> None:
+    russian = TalentProfile.objects.get(user=other_student)
+    for p in (student_profile, russian):
+        engine.index_profile(p.pk)
+    response = secretariat_client.get(reverse("careers:talent-search"), {"q": "сварщик"})
+    assert response.context["results"][0][0] == student_profile  # written in zh
+    response = secretariat_client.get(
+        reverse("careers:talent-search"), {"q": "сварщик", "min_russian": 4}
+    )
+    assert student_profile not in [p for p, _s in response.context["results"]]  # has TORFL-1
