@@ -292,6 +292,6 @@ def test_talent_search_across_languages_with_level_filter(
     response = secretariat_client.get(reverse("careers:talent-search"), {"q": "сварщик"})
     assert response.context["results"][0][0] == student_profile  # written in zh
     response = secretariat_client.get(
-        reverse("careers:talent-search"), {"q": "сварщик", "min_russian": 4}
+        reverse("careers:talent-search"), {"q": "сварщик", "min_russian": "4"}
     )
     assert student_profile not in [p for p, _s in response.context["results"]]  # has TORFL-1
