@@ -32,6 +32,15 @@ DATA = Path(__file__).resolve().parent.parent / "demo_data" / "careers.json"
 EMPLOYER_USER = ("employer.vladivostok", "vladivostok-ship-sample", "ru")
 
 
+# Shown by `qiao demo` next to the other demo logins.
+DEMO_LOGINS = (
+    ("student.wang", "student, profile in Chinese", "zh-hans"),
+    ("student.ivanov", "student, profile in Russian", "ru"),
+    ("student.aliya", "student, profile in English", "en"),
+    ("employer.vladivostok", "employer with applicants", "ru"),
+)
+
+
 @dataclass(frozen=True)
 class CareersSummary:
     postings: int
