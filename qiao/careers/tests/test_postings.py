@@ -278,3 +278,100 @@ def test_my_postings_lists_only_own(
         response = employer_client.get(reverse("careers:my-postings"))
     assert list(response.context["page"]) == [own]
     assert other.title not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("persona", "allowed"),
+    [
+        ("student_client", False),
+        ("employer_client", True),
+        ("cn_rep_client", False),
+        ("outsider_client", False),
+        ("broker_client", False),
+        ("secretariat_client", True),
+    ],
+)
+def test_submit_and_edit_by_role(
+    request: pytest.FixtureRequest, ru_enterprise: Organization, persona: str, allowed: bool
+) -> None:
+    posting = PostingFactory.create(employer=ru_enterprise)
+    client = request.getfixturevalue(persona)
+    client.post(
+        reverse("careers:posting-edit", args=[posting.pk]),
+        _form(ru_enterprise, title="Стажировка наладчика станков с ЧПУ"),
+    )
+    client.post(reverse("careers:posting-action", args=[posting.pk, "submit"]))
+    posting.refresh_from_db()
+    assert (posting.title == "Стажировка наладчика станков с ЧПУ") is allowed
+    assert (posting.status == PostingStatus.SUBMITTED) is allowed
+
+
+@pytest.mark.parametrize(
+    ("persona", "allowed"),
+    [
+        ("student_client", False),
+        ("employer_client", False),
+        ("cn_rep_client", False),
+        ("outsider_client", False),
+        ("broker_client", False),
+        ("secretariat_client", True),
+    ],
+)
+def test_reject_by_role(
+    request: pytest.FixtureRequest, ru_enterprise: Organization, persona: str, allowed: bool
+) -> None:
+    posting = PostingFactory.create(employer=ru_enterprise, status=PostingStatus.SUBMITTED)
+    client = request.getfixturevalue(persona)
+    client.post(
+        reverse("careers:posting-action", args=[posting.pk, "reject"]),
+        {"reason": "Укажите оплату труда."},
+    )
+    posting.refresh_from_db()
+    assert (posting.status == PostingStatus.REJECTED) is allowed
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("anon_client", 302),
+        ("student_client", 200),
+        ("employer_client", 403),
+        ("cn_rep_client", 403),
+        ("broker_client", 403),
+        ("secretariat_client", 403),
+    ],
+)
+def test_recommended_page(
+    request: pytest.FixtureRequest, posting: Posting, persona: str, status: int
+) -> None:
+    engine.index_posting(posting.pk)
+    response = request.getfixturevalue(persona).get(reverse("careers:recommended"))
+    assert response.status_code == status
+    if status == 200:
+        assert [f.posting for f in response.context["fits"]] == [posting]
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("anon_client", 302),
+        ("student_client", 200),
+        ("employer_client", 200),
+        ("cn_rep_client", 200),
+        ("broker_client", 200),
+        ("secretariat_client", 200),
+    ],
+)
+def test_my_pages_need_login_and_show_only_own(
+    request: pytest.FixtureRequest, persona: str, status: int, posting: Posting, student: User
+) -> None:
+    from qiao.careers.models import Application
+
+    Application.objects.create(posting=posting, candidate=student)
+    client = request.getfixturevalue(persona)
+    response = client.get(reverse("careers:my-applications"))
+    assert response.status_code == status
+    if status == 200:
+        expected = 1 if persona == "student_client" else 0
+        assert len(response.context["applications"]) == expected
+    assert client.get(reverse("careers:my-data")).status_code == status
