@@ -152,6 +152,10 @@ def cmd_demo(argv: Sequence[str]) -> int:
     print(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for user in DEMO_USERS:
         print(f"  {user.username:<16} {user.description} [{user.language}]")
+    from qiao.careers.demo import DEMO_LOGINS
+
+    for username, description, language in DEMO_LOGINS:
+        print(f"  {username:<16} {description} [{language}]")
     print("Press Ctrl+C to stop.", flush=True)
     try:
         _serve(args.host, args.port, args.threads)

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "qiao.accounts",
     "qiao.organizations",
     "qiao.exchange",
+    "qiao.careers",
     "qiao.demo",
     "qiao.api",
 ]
@@ -129,6 +130,8 @@ STORAGES = {
 }
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
+# Files that must never be served as media (CVs): read only through permission-checked views.
+QIAO_PRIVATE_MEDIA_ROOT = Path(os.environ.get("QIAO_PRIVATE_MEDIA_ROOT", DATA_DIR / "private"))
 WHITENOISE_USE_FINDERS = True
 
 EMAIL_BACKEND = os.environ.get(
@@ -177,6 +180,11 @@ SPECTACULAR_SETTINGS = {
         "ProfileStatusEnum": "qiao.exchange.models.ProfileStatus",
         "MatchStatusEnum": "qiao.exchange.models.MatchStatus",
         "MatchSideEnum": "qiao.api.serializers.SIDES",
+        "PostingStatusEnum": "qiao.careers.models.PostingStatus",
+        "ApplicationStatusEnum": "qiao.careers.models.ApplicationStatus",
+        "ChineseLevelEnum": "qiao.careers.models.ChineseLevel",
+        "RussianLevelEnum": "qiao.careers.models.RussianLevel",
+        "EnglishLevelEnum": "qiao.careers.models.EnglishLevel",
     },
 }
 
@@ -189,6 +197,10 @@ QIAO_PROFILE_VALIDITY_DAYS = 365
 # score under 7 and the weakest relevant ones about 10 (docs/matching.md; issue #3 derives
 # the threshold from graded STS data).
 QIAO_SEARCH_MIN_QUALITY = float(os.environ.get("QIAO_SEARCH_MIN_QUALITY", "8"))
+# Internships and jobs (qiao.careers): their own index next to QIAO_INDEX_DIR ("<dir>-careers").
+QIAO_CV_MAX_BYTES = 5 * 1024 * 1024
+# A talent-pool match at or above this quality goes into the digest e-mails.
+QIAO_POOL_MIN_QUALITY = float(os.environ.get("QIAO_POOL_MIN_QUALITY", "30"))
 
 LOGGING = {
     "version": 1,

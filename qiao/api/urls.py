@@ -1,6 +1,6 @@
 """REST API under /api/: see qiao.api.views; schema at /api/schema/, docs at /api/docs/."""
 
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
@@ -22,6 +22,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.ProfileMatchListView.as_view(),
         name="profile-matches",
     ),
+    path("careers/", include("qiao.careers.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),

@@ -155,4 +155,11 @@ def load_demo(
             created = load_profiles(actor=secretariat, progress=progress)
     log(f"{created} sample profiles imported; building the matching index")
     indexed = engine.rebuild_index(progress=progress)
+    from qiao.careers.demo import load_careers
+
+    careers = load_careers(password=DEMO_PASSWORD, actor=secretariat)
+    log(
+        f"{careers.postings} sample internships and jobs, {careers.students} sample students, "
+        f"{careers.indexed} careers documents indexed"
+    )
     return DemoSummary(sectors, organizations, len(users), created, indexed)

@@ -25,6 +25,12 @@ EXPECTED_PATHS = {
     "/api/matches/",
     "/api/matches/{id}/",
     "/api/matches/{id}/status/",
+    "/api/careers/postings/",
+    "/api/careers/postings/{id}/",
+    "/api/careers/postings/{id}/candidates/",
+    "/api/careers/recommended/",
+    "/api/careers/applications/",
+    "/api/careers/applications/{id}/status/",
 }
 
 

@@ -1,0 +1,56 @@
+"""The careers demo data: labelled as sample data, three languages, and the promise shown:
+a Chinese welding student is the best candidate for a Russian shipyard's internship."""
+
+from __future__ import annotations
+
+import pytest
+
+from qiao.accounts.models import Role
+from qiao.careers import ranking, selectors
+from qiao.careers.demo import load_careers
+from qiao.careers.models import Application, Posting, PostingStatus, TalentProfile
+from qiao.demo.loader import DEMO_PASSWORD, load_organizations, load_users
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def careers_demo() -> None:
+    load_organizations()
+    users = load_users()
+    load_careers(password=DEMO_PASSWORD, actor=next(u for u in users if u.role == Role.SECRETARIAT))
+
+
+def test_sample_postings_and_profiles_in_three_languages(careers_demo: None) -> None:
+    postings = Posting.objects.all()
+    profiles = TalentProfile.objects.all()
+    assert not postings.filter(is_sample=False).exists()
+    assert not profiles.filter(is_sample=False).exists()
+    assert not postings.exclude(status=PostingStatus.PUBLISHED).exists()
+    assert set(postings.values_list("language", flat=True)) == {"zh", "ru", "en"}
+    assert set(profiles.values_list("language", flat=True)) == {"zh", "ru", "en"}
+    assert Application.objects.count() == 2
+
+
+def test_is_idempotent(careers_demo: None) -> None:
+    counts = (Posting.objects.count(), TalentProfile.objects.count())
+    summary = load_careers(password=DEMO_PASSWORD, actor=Posting.objects.first().created_by)  # type: ignore[union-attr, arg-type]
+    assert summary.postings == 0
+    assert (Posting.objects.count(), TalentProfile.objects.count()) == counts
+
+
+def test_chinese_welder_first_for_russian_shipyard(careers_demo: None) -> None:
+    posting = Posting.objects.get(employer__key="vladivostok-ship-sample")
+    fits = ranking.rank_candidates(posting, list(TalentProfile.objects.all()))
+    assert fits[0].profile.user.username == "student.wang"
+    assert fits[0].meets_requirements
+    bat = next(f for f in fits if f.profile.user.username == "student.bat")
+    assert not bat.languages_met  # TORFL elementary < TORFL-1 required
+
+
+def test_russian_mechatronics_student_finds_chinese_robot_internship(careers_demo: None) -> None:
+    from qiao.accounts.models import User
+
+    ivanov = User.objects.get(username="student.ivanov")
+    fits = selectors.postings_for_candidate(user=ivanov, filters=selectors.PostingFilters())
+    assert fits[0].posting.employer.key == "harbin-ict-sample"

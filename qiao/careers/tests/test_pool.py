@@ -1,0 +1,88 @@
+"""The talent pool: re-matching when a posting is published, and digests to both sides."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from qiao.accounts.models import User
+from qiao.careers import engine, pool, services
+from qiao.careers.models import Application, PoolMatch, PostingStatus, TalentProfile
+from qiao.careers.tests.factories import PostingFactory, TalentProfileFactory
+from qiao.organizations.models import Organization
+
+pytestmark = pytest.mark.django_db
+
+
+def test_publishing_rematches_pool_and_digests_go_to_both_sides(
+    secretariat: User,
+    employer: User,
+    ru_enterprise: Organization,
+    student: User,
+    student_profile: TalentProfile,
+    django_capture_on_commit_callbacks: object,
+) -> None:
+    student_profile.in_talent_pool = True
+    student_profile.save()
+    not_in_pool = TalentProfileFactory.create(language="zh")  # same text, but not opted in
+    weak_russian = TalentProfileFactory.create(language="zh", russian_level=1)
+    weak_russian.in_talent_pool = True
+    weak_russian.save()
+    for p in (student_profile, not_in_pool, weak_russian):
+        engine.index_profile(p.pk)
+    posting = PostingFactory.create(
+        employer=ru_enterprise, status=PostingStatus.SUBMITTED, min_russian=3
+    )
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        services.posting_publish(actor=secretariat, posting=posting)
+    matches = list(PoolMatch.objects.all())
+    assert [m.profile for m in matches] == [student_profile]  # meets TORFL-1, opted in
+    assert matches[0].score >= 30
+
+    assert pool.pool_send_digests() == 2
+    by_recipient = {m.to[0]: m for m in mail.outbox}
+    assert "适合您的新岗位" in by_recipient[student.email].subject  # Chinese for the student
+    assert posting.title in by_recipient[student.email].body
+    assert "Новые кандидаты" in by_recipient[employer.email].subject  # Russian for the employer
+    assert f"/careers/postings/{posting.pk}/applicants/" in by_recipient[employer.email].body
+    # each match is sent once
+    mail.outbox.clear()
+    assert pool.pool_send_digests() == 0
+    assert mail.outbox == []
+
+
+def test_past_applicants_are_in_the_pool(
+    student: User, student_profile: TalentProfile, posting: object
+) -> None:
+    assert pool.pool_profiles() == []
+    Application.objects.create(posting=posting, candidate=student)  # type: ignore[misc]
+    assert pool.pool_profiles() == [student_profile]
+
+
+def test_already_applied_candidates_are_not_matched_again(
+    student: User, student_profile: TalentProfile, ru_enterprise: Organization
+) -> None:
+    student_profile.in_talent_pool = True
+    student_profile.save()
+    engine.index_profile(student_profile.pk)
+    posting = PostingFactory.create(employer=ru_enterprise, status=PostingStatus.PUBLISHED)
+    Application.objects.create(posting=posting, candidate=student)
+    assert pool.pool_rematch_posting(posting_id=posting.pk) == 0
+
+
+def test_digest_command(
+    student: User, employer: User, student_profile: TalentProfile, posting: object
+) -> None:
+    PoolMatch.objects.create(posting=posting, profile=student_profile, score=55)  # type: ignore[misc]
+    call_command("careers_digest")
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([student.email, employer.email])
+
+
+def test_reindex_command(posting: object, student_profile: TalentProfile) -> None:
+    from io import StringIO
+
+    out = StringIO()
+    call_command("careers_reindex", stdout=out)
+    assert "2 postings and talent profiles indexed" in out.getvalue()
+    assert engine.talent_doc_id(student_profile.pk) in engine.get_engine()
