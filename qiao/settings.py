@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "qiao.accounts",
     "qiao.organizations",
     "qiao.exchange",
+    "qiao.deals",
     "qiao.demo",
     "qiao.api",
 ]
@@ -129,6 +130,11 @@ STORAGES = {
 }
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
+# Deal documents: outside MEDIA_ROOT and STATIC_ROOT, served only by a permission-checking view.
+QIAO_PRIVATE_MEDIA_ROOT = Path(os.environ.get("QIAO_PRIVATE_MEDIA_ROOT", DATA_DIR / "private"))
+QIAO_DEAL_DOCUMENT_MAX_BYTES = int(os.environ.get("QIAO_DEAL_DOCUMENT_MAX_BYTES", 10 * 2**20))
+# Deals whose deadline is this many days away (or past) get one reminder e-mail.
+QIAO_DEAL_REMINDER_DAYS = int(os.environ.get("QIAO_DEAL_REMINDER_DAYS", "3"))
 WHITENOISE_USE_FINDERS = True
 
 EMAIL_BACKEND = os.environ.get(

@@ -27,6 +27,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 QIAO_INDEX_DIR = _TMP / "index"
 MEDIA_ROOT = _TMP / "media"
+QIAO_PRIVATE_MEDIA_ROOT = _TMP / "private"
 STATIC_ROOT = _TMP / "static"  # WhiteNoise warns when it does not exist
 STATIC_ROOT.mkdir()
 # No manifest and no compression: templates resolve {% static %} without collectstatic.

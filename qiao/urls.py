@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/", include("qiao.accounts.urls")),
     path("organisations/", include("qiao.organizations.urls")),
     path("", include("qiao.exchange.urls")),
+    path("", include("qiao.deals.urls")),
     path("", include("qiao.core.urls")),
 ]
 if settings.DEBUG:

@@ -55,6 +55,8 @@ class ProfileData:
     keywords: tuple[str, ...] = ()
     partnership_types: tuple[str, ...] = ()
     target_countries: tuple[str, ...] = ()
+    interest_open: bool = True
+    anonymous: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -68,6 +70,8 @@ _TEXT_FIELDS = (
     "ipr_status",
     "advantages",
     "technical_specification",
+    "interest_open",
+    "anonymous",
 )
 
 
