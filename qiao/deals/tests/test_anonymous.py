@@ -67,3 +67,30 @@ def test_organisation_page_and_search_do_not_attribute_anonymous_profiles(
     listing = outsider_client.get(reverse("exchange:search")).content.decode()
     assert hidden.title in listing
     assert cn_org.display_name("en") not in listing
+
+
+@pytest.mark.parametrize(
+    ("persona", "sees"),
+    [("anon_api", False), ("outsider_api", False), ("cn_rep_api", True), ("broker_api", True)],
+)
+def test_api_hides_an_anonymous_owner(
+    request: pytest.FixtureRequest, hidden: Profile, cn_org: Organization, persona: str, sees: bool
+) -> None:
+    api = request.getfixturevalue(persona)
+    data = api.get(f"/api/profiles/{hidden.pk}/").json()
+    assert data["anonymous"] is True
+    assert (data["organization"] is not None) is sees
+    if sees:
+        assert data["organization"]["id"] == cn_org.pk
+
+
+def test_editing_without_the_flags_keeps_anonymity(hidden: Profile, cn_rep_api: object) -> None:
+    from rest_framework.test import APIClient
+
+    assert isinstance(cn_rep_api, APIClient)
+    response = cn_rep_api.patch(
+        f"/api/profiles/{hidden.pk}/", {"title": hidden.title + "（修订）"}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    hidden.refresh_from_db()
+    assert hidden.anonymous is True

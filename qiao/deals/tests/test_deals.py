@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -15,6 +16,12 @@ from qiao.core.errors import NotAllowed, ServiceError
 from qiao.core.testing.factories import UserFactory
 from qiao.deals import services
 from qiao.deals.models import ChecklistItem, Deal, DealDocument, DealEvent, DealStage
+
+
+def ru_rep_email(deal: Deal) -> str:
+    assert deal.interest.created_by is not None
+    return deal.interest.created_by.email
+
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n"
 
@@ -67,7 +74,8 @@ def test_the_agreement_stage_needs_an_agreement(deal: Deal, broker: User) -> Non
     services.deal_move(actor=broker, deal=deal, to_stage=DealStage.IMPLEMENTATION)
     services.deal_move(actor=broker, deal=deal, to_stage=DealStage.CLOSED_WON)
     deal.refresh_from_db()
-    assert (deal.stage, deal.agreement_value, deal.currency) == ("closed_won", 1500000, "CNY")
+    assert deal.stage == "closed_won"
+    assert (deal.agreement_value, deal.currency) == (Decimal("1500000"), "CNY")
 
 
 def test_bad_agreement_writes_nothing(deal: Deal, broker: User) -> None:
@@ -137,7 +145,9 @@ def test_notes_by_parties_only(deal: Deal, ru_rep: User, outsider: User) -> None
 # --- documents -------------------------------------------------------------------------------
 
 
-def test_document_is_stored_outside_static_and_media(deal: Deal, cn_rep: User, settings) -> None:
+def test_document_is_stored_outside_static_and_media(
+    deal: Deal, cn_rep: User, settings: Any
+) -> None:
     upload = SimpleUploadedFile("协议草案.pdf", PDF, content_type="application/pdf")
     document = services.deal_add_document(actor=cn_rep, deal=deal, upload=upload)
     path = document.file.path
@@ -165,7 +175,7 @@ def test_bad_documents_are_refused(deal: Deal, cn_rep: User, name: str, content:
     assert not DealDocument.objects.exists()
 
 
-def test_too_large_documents_are_refused(deal: Deal, cn_rep: User, settings) -> None:
+def test_too_large_documents_are_refused(deal: Deal, cn_rep: User, settings: Any) -> None:
     settings.QIAO_DEAL_DOCUMENT_MAX_BYTES = 10
     with pytest.raises(ValidationError):
         services.deal_add_document(actor=cn_rep, deal=deal, upload=SimpleUploadedFile("a.pdf", PDF))
@@ -193,7 +203,7 @@ def test_documents_download_only_for_parties(
     response = client.get(reverse("deals:download", args=[deal.pk, document.pk]))
     assert response.status_code == status
     if status == 200:
-        assert b"".join(response.streaming_content) == PDF
+        assert b"".join(response.streaming_content) == PDF  # type: ignore[attr-defined]
         assert response["Content-Type"] == "application/pdf"
         assert "attachment" in response["Content-Disposition"]
 
@@ -236,7 +246,7 @@ def test_deal_page(
     if status == 200:
         html = response.content.decode()
         assert (reverse("deals:move", args=[deal.pk]) in html) is manages
-        assert deal.interest.created_by.email in html  # contacts are released
+        assert ru_rep_email(deal) in html  # contacts are released
 
 
 @pytest.mark.parametrize(
@@ -286,7 +296,10 @@ def test_agreement_form_rejects_value_without_currency(deal: Deal, broker_client
 
 
 def test_board_shows_each_broker_their_deals(
-    deal: Deal, broker_client: Client, secretariat_client: Client, django_assert_max_num_queries
+    deal: Deal,
+    broker_client: Client,
+    secretariat_client: Client,
+    django_assert_max_num_queries: Any,
 ) -> None:
     other = UserFactory.create(broker=True)
     other_client = Client()
@@ -296,7 +309,7 @@ def test_board_shows_each_broker_their_deals(
     with django_assert_max_num_queries(8):
         assert link in broker_client.get(url).content.decode()
     assert link in secretariat_client.get(url).content.decode()
-    assert link in secretariat_client.get(url, {"broker": deal.broker_id}).content.decode()
+    assert link in secretariat_client.get(url, {"broker": str(deal.broker_id)}).content.decode()
     assert link not in secretariat_client.get(url, {"broker": other.pk}).content.decode()
     assert link not in other_client.get(url).content.decode()
 

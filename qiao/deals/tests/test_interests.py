@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -17,7 +19,7 @@ from qiao.organizations.models import Organization
 
 
 def test_representative_expresses_interest_and_the_broker_is_told(
-    offer: Profile, ru_rep: User, broker: User, django_capture_on_commit_callbacks
+    offer: Profile, ru_rep: User, broker: User, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         interest = services.interest_express(actor=ru_rep, profile=offer, message=RU_MESSAGE)
@@ -29,7 +31,7 @@ def test_representative_expresses_interest_and_the_broker_is_told(
 
 
 def test_without_a_broker_the_secretariat_decides(
-    offer: Profile, ru_rep: User, secretariat: User, django_capture_on_commit_callbacks
+    offer: Profile, ru_rep: User, secretariat: User, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         services.interest_express(actor=ru_rep, profile=offer, message=RU_MESSAGE)
@@ -72,7 +74,7 @@ def test_approval_opens_a_deal_and_releases_contacts(
     broker: User,
     cn_rep: User,
     ru_rep: User,
-    django_capture_on_commit_callbacks,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -95,7 +97,7 @@ def test_approval_opens_a_deal_and_releases_contacts(
 
 
 def test_decline_needs_a_reason_and_tells_the_sender(
-    interest: Interest, broker: User, ru_rep: User, django_capture_on_commit_callbacks
+    interest: Interest, broker: User, ru_rep: User, django_capture_on_commit_callbacks: Any
 ) -> None:
     with pytest.raises(ValidationError):
         services.interest_decide(actor=broker, interest=interest, approve=False, reason=" ")
