@@ -61,6 +61,7 @@ class Interest(TimeStampedModel):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_reason = models.TextField(_("reason"), max_length=2000, blank=True)
+    is_sample = models.BooleanField(_("sample data"), default=False)
 
     class Meta:
         verbose_name = _("expression of interest")

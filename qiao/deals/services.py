@@ -138,7 +138,7 @@ def interest_decide(
         locked.decided_at = timezone.now()
         locked.decision_reason = reason
         locked.save()
-        deal = _deal_open(actor=actor, interest=locked) if approve else None
+        deal = deal_open(actor=actor, interest=locked) if approve else None
     interest.refresh_from_db()
     profile = interest.profile
     context: dict[str, Any] = {"interest": interest, "deal": deal}
@@ -157,7 +157,9 @@ def interest_decide(
     return interest
 
 
-def _deal_open(*, actor: User, interest: Interest) -> Deal:
+def deal_open(*, actor: User, interest: Interest) -> Deal:
+    """The deal of an approved introduction (interest_decide; the demo loader, which sends no
+    e-mails)."""
     profile = interest.profile
     broker = profile.organization.broker
     if broker is None and actor.is_broker:
