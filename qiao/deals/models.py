@@ -346,3 +346,15 @@ class DealEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.deal_id}: {self.kind} {self.old_value} → {self.new_value}"
+
+    def _display(self, value: str) -> str:
+        # Stage codes are stored; readers see the stage's name in their language.
+        if self.kind in (DealEventKind.STAGE, DealEventKind.OPENED) and value in STAGE_ORDER:
+            return str(DealStage(value).label)
+        return value
+
+    def old_display(self) -> str:
+        return self._display(self.old_value)
+
+    def new_display(self) -> str:
+        return self._display(self.new_value)

@@ -322,3 +322,8 @@ def test_representatives_see_their_deals_as_a_list(
     assert link in ru_rep_client.get(url).content.decode()
     assert link not in outsider_client.get(url).content.decode()
     assert anon_client.get(url).status_code == 302
+
+
+def test_history_names_stages_in_the_readers_language(deal: Deal, ru_rep_client: Client) -> None:
+    html = ru_rep_client.get(reverse("deals:deal", args=[deal.pk])).content.decode()
+    assert "<td>Контакт установлен</td>" in html
