@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "qiao.organizations",
     "qiao.exchange",
     "qiao.deals",
+    "qiao.alerts",
     "qiao.demo",
     "qiao.api",
 ]
@@ -135,6 +136,8 @@ QIAO_PRIVATE_MEDIA_ROOT = Path(os.environ.get("QIAO_PRIVATE_MEDIA_ROOT", DATA_DI
 QIAO_DEAL_DOCUMENT_MAX_BYTES = int(os.environ.get("QIAO_DEAL_DOCUMENT_MAX_BYTES", 10 * 2**20))
 # Deals whose deadline is this many days away (or past) get one reminder e-mail.
 QIAO_DEAL_REMINDER_DAYS = int(os.environ.get("QIAO_DEAL_REMINDER_DAYS", "3"))
+# Saved-search alerts skip profiles published this recently: the index may not hold them yet.
+QIAO_ALERT_GRACE_SECONDS = int(os.environ.get("QIAO_ALERT_GRACE_SECONDS", "120"))
 WHITENOISE_USE_FINDERS = True
 
 EMAIL_BACKEND = os.environ.get(

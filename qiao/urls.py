@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("organisations/", include("qiao.organizations.urls")),
     path("", include("qiao.exchange.urls")),
     path("", include("qiao.deals.urls")),
+    path("", include("qiao.alerts.urls")),
     path("", include("qiao.core.urls")),
 ]
 if settings.DEBUG:
