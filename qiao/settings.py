@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "qiao.exchange",
     "qiao.deals",
     "qiao.alerts",
+    "qiao.dashboards",
     "qiao.demo",
     "qiao.api",
 ]
