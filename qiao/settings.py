@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "qiao.deals",
     "qiao.alerts",
     "qiao.dashboards",
+    "qiao.surveys",
     "qiao.demo",
     "qiao.api",
 ]

@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("qiao.deals.urls")),
     path("", include("qiao.alerts.urls")),
     path("", include("qiao.dashboards.urls")),
+    path("", include("qiao.surveys.urls")),
     path("", include("qiao.core.urls")),
 ]
 if settings.DEBUG:
