@@ -159,6 +159,9 @@ def load_demo(
         steps = deals_demo.load_checklists()
         introductions = deals_demo.load_deals(broker=broker)
         log(f"{steps} default checklist steps, {introductions} sample introductions and deals")
+        from qiao.surveys.demo import load_questionnaire
+
+        load_questionnaire()
     log(f"{created} sample profiles imported; building the matching index")
     indexed = engine.rebuild_index(progress=progress)
     return DemoSummary(sectors, organizations, len(users), created, indexed)

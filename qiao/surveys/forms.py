@@ -73,7 +73,8 @@ class AnswerForm(forms.Form):
             if question.kind == QuestionKind.FILE:
                 needed = needed and question.pk not in uploaded
             field = _field(question, needed)
-            field.label_suffix = " *" if question.required else ""
+            if question.required:
+                field.label = f"{field.label} *"
             self.fields[f"q{question.pk}"] = field
 
 

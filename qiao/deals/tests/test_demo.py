@@ -56,3 +56,14 @@ def test_demo_broker_sees_the_board(sample_world: User) -> None:
     html = client.get(reverse("deals:board")).content.decode()
     for deal in Deal.objects.all():
         assert reverse("deals:deal", args=[deal.pk]) in html
+
+
+def test_sample_questionnaire_loads_once(db: None) -> None:
+    from qiao.surveys.demo import load_questionnaire
+    from qiao.surveys.models import Questionnaire
+
+    assert load_questionnaire() == 1
+    assert load_questionnaire() == 0
+    questionnaire = Questionnaire.objects.get()
+    assert questionnaire.is_sample
+    assert questionnaire.versions.get().questions.filter(maps_to="description").exists()
