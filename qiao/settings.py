@@ -188,6 +188,10 @@ SPECTACULAR_SETTINGS = {
         "ProfileStatusEnum": "qiao.exchange.models.ProfileStatus",
         "MatchStatusEnum": "qiao.exchange.models.MatchStatus",
         "MatchSideEnum": "qiao.api.serializers.SIDES",
+        "InterestStatusEnum": "qiao.deals.models.InterestStatus",
+        "DealStageEnum": "qiao.deals.models.DealStage",
+        "AgreementTypeEnum": "qiao.deals.models.AgreementType",
+        "CurrencyEnum": "qiao.deals.models.Currency",
     },
 }
 

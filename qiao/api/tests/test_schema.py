@@ -25,6 +25,12 @@ EXPECTED_PATHS = {
     "/api/matches/",
     "/api/matches/{id}/",
     "/api/matches/{id}/status/",
+    "/api/interests/",
+    "/api/interests/{id}/",
+    "/api/interests/{id}/decision/",
+    "/api/deals/",
+    "/api/deals/{id}/",
+    "/api/deals/{id}/move/",
 }
 
 
