@@ -47,6 +47,10 @@ INSTALLED_APPS = [
     "qiao.organizations",
     "qiao.exchange",
     "qiao.careers",
+    "qiao.deals",
+    "qiao.alerts",
+    "qiao.dashboards",
+    "qiao.surveys",
     "qiao.demo",
     "qiao.api",
 ]
@@ -130,8 +134,14 @@ STORAGES = {
 }
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
-# Files that must never be served as media (CVs): read only through permission-checked views.
+# Files that must never be served as media (CVs, deal documents): outside MEDIA_ROOT and
+# STATIC_ROOT, read only through permission-checking views.
 QIAO_PRIVATE_MEDIA_ROOT = Path(os.environ.get("QIAO_PRIVATE_MEDIA_ROOT", DATA_DIR / "private"))
+QIAO_DEAL_DOCUMENT_MAX_BYTES = int(os.environ.get("QIAO_DEAL_DOCUMENT_MAX_BYTES", 10 * 2**20))
+# Deals whose deadline is this many days away (or past) get one reminder e-mail.
+QIAO_DEAL_REMINDER_DAYS = int(os.environ.get("QIAO_DEAL_REMINDER_DAYS", "3"))
+# Saved-search alerts skip profiles published this recently: the index may not hold them yet.
+QIAO_ALERT_GRACE_SECONDS = int(os.environ.get("QIAO_ALERT_GRACE_SECONDS", "120"))
 WHITENOISE_USE_FINDERS = True
 
 EMAIL_BACKEND = os.environ.get(
@@ -185,6 +195,10 @@ SPECTACULAR_SETTINGS = {
         "ChineseLevelEnum": "qiao.careers.models.ChineseLevel",
         "RussianLevelEnum": "qiao.careers.models.RussianLevel",
         "EnglishLevelEnum": "qiao.careers.models.EnglishLevel",
+        "InterestStatusEnum": "qiao.deals.models.InterestStatus",
+        "DealStageEnum": "qiao.deals.models.DealStage",
+        "AgreementTypeEnum": "qiao.deals.models.AgreementType",
+        "CurrencyEnum": "qiao.deals.models.Currency",
     },
 }
 

@@ -11,6 +11,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("organisations/", include("qiao.organizations.urls")),
     path("careers/", include("qiao.careers.urls")),
     path("", include("qiao.exchange.urls")),
+    path("", include("qiao.deals.urls")),
+    path("", include("qiao.alerts.urls")),
+    path("", include("qiao.dashboards.urls")),
+    path("", include("qiao.surveys.urls")),
     path("", include("qiao.core.urls")),
 ]
 if settings.DEBUG:

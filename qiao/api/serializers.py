@@ -144,15 +144,35 @@ class SectorTreeSerializer(serializers.Serializer[Any]):
 # --- technology profiles ---------------------------------------------------------------------
 
 
+def _hide_anonymous_owner(
+    serializer: serializers.BaseSerializer[Profile], profile: Profile, data: dict[str, Any]
+) -> dict[str, Any]:
+    """An anonymous profile's organisation is null until the reader was introduced."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from qiao.deals.permissions import can_see_profile_owner
+
+    request = serializer.context.get("request")
+    user = request.user if request is not None else AnonymousUser()
+    if not can_see_profile_owner(user, profile):
+        data["organization"] = None
+    return data
+
+
 class ProfileBriefSerializer(serializers.ModelSerializer[Profile]):
     """The side of a match: enough to show it and to fetch the full profile."""
 
-    organization = OrganizationBriefSerializer(read_only=True)
+    organization = OrganizationBriefSerializer(
+        read_only=True, allow_null=True, help_text="Null while an anonymous profile hides it."
+    )
 
     class Meta:
         model = Profile
         fields = ["id", "kind", "status", "language", "title", "organization"]
         read_only_fields = fields
+
+    def to_representation(self, instance: Profile) -> dict[str, Any]:
+        return _hide_anonymous_owner(self, instance, dict(super().to_representation(instance)))
 
 
 class ProfileSerializer(serializers.ModelSerializer[Profile]):
@@ -170,7 +190,9 @@ class ProfileSerializer(serializers.ModelSerializer[Profile]):
     target_countries = serializers.ListField(
         child=serializers.ChoiceField(choices=Country.choices), read_only=True
     )
-    organization = OrganizationBriefSerializer(read_only=True)
+    organization = OrganizationBriefSerializer(
+        read_only=True, allow_null=True, help_text="Null while an anonymous profile hides it."
+    )
     can_edit = serializers.SerializerMethodField(
         help_text="Whether the requesting user may edit, submit, renew or archive it."
     )
@@ -205,9 +227,14 @@ class ProfileSerializer(serializers.ModelSerializer[Profile]):
             "created_at",
             "updated_at",
             "is_sample",
+            "interest_open",
+            "anonymous",
             "can_edit",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance: Profile) -> dict[str, Any]:
+        return _hide_anonymous_owner(self, instance, dict(super().to_representation(instance)))
 
     def get_can_edit(self, profile: Profile) -> bool:
         request = self.context.get("request")
@@ -264,6 +291,15 @@ class ProfileWriteSerializer(serializers.Serializer[Profile]):
     target_countries = serializers.ListField(
         child=serializers.ChoiceField(choices=Country.choices), required=False, default=list
     )
+    # Omitted or null: keep the stored value (new profiles: open, not anonymous).
+    interest_open = serializers.BooleanField(
+        required=False, allow_null=True, help_text="Open for expressions of interest."
+    )
+    anonymous = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        help_text="Hide the owner organisation until an introduction.",
+    )
 
     def validate_keywords(self, value: list[str]) -> list[str]:
         return _clean_keywords(value)
@@ -298,6 +334,8 @@ def current_values(profile: Profile) -> dict[str, Any]:
         "keywords": list(profile.keywords),
         "partnership_types": list(profile.partnership_types),
         "target_countries": list(profile.target_countries),
+        "interest_open": profile.interest_open,
+        "anonymous": profile.anonymous,
     }
 
 
@@ -316,6 +354,8 @@ def profile_data(values: Mapping[str, Any]) -> ProfileData:
         keywords=tuple(values.get("keywords", ())),
         partnership_types=tuple(values.get("partnership_types", ())),
         target_countries=tuple(values.get("target_countries", ())),
+        interest_open=values.get("interest_open"),
+        anonymous=values.get("anonymous"),
     )
 
 

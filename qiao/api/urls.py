@@ -4,7 +4,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from qiao.api import views
+from qiao.api import deals, views
 
 app_name = "api"
 
@@ -12,6 +12,8 @@ router = SimpleRouter(use_regex_path=False)
 router.register("organisations", views.OrganizationViewSet, basename="organization")
 router.register("profiles", views.ProfileViewSet, basename="profile")
 router.register("matches", views.MatchViewSet, basename="match")
+router.register("interests", deals.InterestViewSet, basename="interest")
+router.register("deals", deals.DealViewSet, basename="deal")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/token/", views.TokenView.as_view(), name="token"),

@@ -153,6 +153,15 @@ def load_demo(
         # The index is rebuilt once below instead of one background task per profile.
         with services.deferred_indexing(schedule=False):
             created = load_profiles(actor=secretariat, progress=progress)
+        from qiao.deals import demo as deals_demo
+
+        broker = next(u for u in users if u.role == Role.BROKER)
+        steps = deals_demo.load_checklists()
+        introductions = deals_demo.load_deals(broker=broker)
+        log(f"{steps} default checklist steps, {introductions} sample introductions and deals")
+        from qiao.surveys.demo import load_questionnaire
+
+        load_questionnaire()
     log(f"{created} sample profiles imported; building the matching index")
     indexed = engine.rebuild_index(progress=progress)
     from qiao.careers.demo import load_careers

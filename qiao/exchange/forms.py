@@ -102,6 +102,17 @@ class ProfileForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    interest_open = forms.BooleanField(
+        label=_("Open for expressions of interest"),
+        required=False,
+        initial=True,
+        help_text=_("Other organisations may ask to be introduced to you."),
+    )
+    anonymous = forms.BooleanField(
+        label=_("Anonymous"),
+        required=False,
+        help_text=_("Your organisation stays hidden until you are introduced to a partner."),
+    )
 
     def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -128,6 +139,8 @@ class ProfileForm(forms.Form):
             "keywords": ", ".join(profile.keywords),
             "partnership_types": profile.partnership_types,
             "target_countries": profile.target_countries,
+            "interest_open": profile.interest_open,
+            "anonymous": profile.anonymous,
         }
 
     def clean_keywords(self) -> list[str]:
@@ -160,6 +173,8 @@ class ProfileForm(forms.Form):
             keywords=tuple(d["keywords"]),
             partnership_types=tuple(d.get("partnership_types", ())),
             target_countries=tuple(d.get("target_countries", ())),
+            interest_open=bool(d.get("interest_open")),
+            anonymous=bool(d.get("anonymous")),
         )
 
     def clean(self) -> dict[str, Any]:

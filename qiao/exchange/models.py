@@ -136,6 +136,16 @@ class Profile(TimeStampedModel):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True, db_index=True)
     is_sample = models.BooleanField(_("sample data"), default=False)
+    interest_open = models.BooleanField(
+        _("open for expressions of interest"),
+        default=True,
+        help_text=_("Other organisations may ask to be introduced to the owner."),
+    )
+    anonymous = models.BooleanField(
+        _("anonymous"),
+        default=False,
+        help_text=_("The owner organisation stays hidden until an introduction is approved."),
+    )
 
     class Meta:
         verbose_name = _("technology profile")

@@ -91,6 +91,20 @@ def _apply_filters(qs: QuerySet[Profile], filters: ProfileFilters) -> QuerySet[P
     return qs.distinct()
 
 
+def _hide_anonymous(
+    qs: QuerySet[Profile], user: AnyUser, filters: ProfileFilters
+) -> QuerySet[Profile]:
+    """Listing an organisation's profiles must not reveal which anonymous ones are its own,
+    except to its managers, technology managers and the secretariat."""
+    if not filters.organization_id:
+        return qs
+    if user.is_authenticated and user.is_active:
+        u: User = user
+        if u.can_review or u.organization_id == filters.organization_id:
+            return qs
+    return qs.filter(anonymous=False)
+
+
 def profile_list(
     *, user: AnyUser, filters: ProfileFilters, status: str | None = None
 ) -> QuerySet[Profile]:
@@ -98,11 +112,12 @@ def profile_list(
     qs = profiles_visible_to(user)
     if status:
         qs = qs.filter(status=status)
-    return _apply_filters(qs, filters)
+    return _hide_anonymous(_apply_filters(qs, filters), user, filters)
 
 
 def profile_list_published(*, user: AnyUser, filters: ProfileFilters) -> QuerySet[Profile]:
-    return _apply_filters(profiles_visible_to(user).filter(status=ProfileStatus.PUBLISHED), filters)
+    qs = profiles_visible_to(user).filter(status=ProfileStatus.PUBLISHED)
+    return _hide_anonymous(_apply_filters(qs, filters), user, filters)
 
 
 def profile_search(
@@ -117,12 +132,10 @@ def profile_search(
         ]
         return SearchResults(query="", items=items)
     hits = get_engine().search(query, filters=filters.engine_filters(), k=k)
-    by_id = {
-        p.pk: p
-        for p in profiles_visible_to(user).filter(
-            pk__in=[int(h.doc_id) for h in hits], status=ProfileStatus.PUBLISHED
-        )
-    }
+    found = profiles_visible_to(user).filter(
+        pk__in=[int(h.doc_id) for h in hits], status=ProfileStatus.PUBLISHED
+    )
+    by_id = {p.pk: p for p in _hide_anonymous(found, user, filters)}
     items = [
         RankedProfile(
             profile=by_id[int(h.doc_id)],

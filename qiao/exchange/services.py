@@ -55,6 +55,9 @@ class ProfileData:
     keywords: tuple[str, ...] = ()
     partnership_types: tuple[str, ...] = ()
     target_countries: tuple[str, ...] = ()
+    # None keeps the stored value (the importer and older API clients do not send them).
+    interest_open: bool | None = None
+    anonymous: bool | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -77,6 +80,10 @@ def _apply(profile: Profile, data: ProfileData) -> None:
     profile.keywords = list(data.keywords)
     profile.partnership_types = list(data.partnership_types)
     profile.target_countries = list(data.target_countries)
+    if data.interest_open is not None:
+        profile.interest_open = data.interest_open
+    if data.anonymous is not None:
+        profile.anonymous = data.anonymous
 
 
 def check_profile_language(data: ProfileData) -> None:

@@ -34,7 +34,11 @@ def organization_directory(
 ) -> QuerySet[Organization]:
     """The public directory, with the number of published profiles of each organisation."""
     qs = Organization.objects.annotate(
-        published_profiles=Count("profiles", filter=Q(profiles__status="published"))
+        published_profiles=Count(
+            # Anonymous profiles stay unattributed until an introduction.
+            "profiles",
+            filter=Q(profiles__status="published", profiles__anonymous=False),
+        )
     )
     if kind:
         qs = qs.filter(kind=kind)

@@ -31,6 +31,12 @@ EXPECTED_PATHS = {
     "/api/careers/recommended/",
     "/api/careers/applications/",
     "/api/careers/applications/{id}/status/",
+    "/api/interests/",
+    "/api/interests/{id}/",
+    "/api/interests/{id}/decision/",
+    "/api/deals/",
+    "/api/deals/{id}/",
+    "/api/deals/{id}/move/",
 }
 
 

@@ -1,0 +1,212 @@
+"""Writes of saved searches and the alert run. Alert e-mails are written in the recipient's
+preferred language and carry a signed unsubscribe link that works without logging in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from qiao.alerts import selectors
+from qiao.alerts.models import Frequency, SavedSearch
+from qiao.core.errors import NotAllowed
+from qiao.core.languages import ContentLanguage
+from qiao.exchange.models import DevelopmentStage, Profile, ProfileKind, Sector
+from qiao.organizations.models import Country
+
+if TYPE_CHECKING:
+    from qiao.accounts.models import User
+
+UNSUBSCRIBE_SALT = "qiao.alerts.unsubscribe"
+MAX_SAVED_SEARCHES = 50
+# How long each frequency waits between two runs for the same search.
+PERIOD = {
+    Frequency.IMMEDIATE: timedelta(0),
+    Frequency.DAILY: timedelta(days=1),
+    Frequency.WEEKLY: timedelta(days=7),
+}
+
+
+@dataclass(frozen=True)
+class SearchData:
+    name: str
+    query: str = ""
+    kind: str = ""
+    country: str = ""
+    sector: str = ""
+    stage: str = ""
+    language: str = ""
+    frequency: str = Frequency.DAILY
+
+
+def check_search_data(data: SearchData) -> None:
+    errors: dict[str, str] = {}
+    if not data.name.strip():
+        errors["name"] = _("Please name the search.")
+    for field, allowed in (
+        ("kind", ProfileKind.values),
+        ("country", Country.values),
+        ("stage", DevelopmentStage.values),
+        ("language", ContentLanguage.values),
+        ("frequency", Frequency.values),
+    ):
+        value = getattr(data, field)
+        if value and value not in allowed:
+            errors[field] = _("Select a valid choice.")
+    if data.sector and not Sector.objects.filter(code=data.sector).exists():
+        errors["sector"] = _("Select a valid choice.")
+    if len(data.query) > 500:
+        errors["query"] = _("At most %(max)d characters, please.") % {"max": 500}
+    if errors:
+        raise ValidationError(errors)
+
+
+def saved_search_create(*, actor: User, data: SearchData) -> SavedSearch:
+    if not (actor.is_authenticated and actor.is_active):
+        raise NotAllowed(_("Log in to save a search."))
+    check_search_data(data)
+    with transaction.atomic():
+        if SavedSearch.objects.filter(user=actor).count() >= MAX_SAVED_SEARCHES:
+            raise ValidationError(
+                _("You can keep at most %(max)d saved searches.") % {"max": MAX_SAVED_SEARCHES}
+            )
+        return SavedSearch.objects.create(
+            user=actor,
+            name=data.name.strip(),
+            query=data.query.strip(),
+            kind=data.kind,
+            country=data.country,
+            sector=data.sector,
+            stage=data.stage,
+            language=data.language,
+            frequency=data.frequency,
+            # Alerts are about what is published from now on.
+            checked_until=timezone.now(),
+        )
+
+
+def _require_owner(actor: User, search: SavedSearch) -> None:
+    from qiao.alerts.permissions import can_manage_saved_search
+
+    if not can_manage_saved_search(actor, search):
+        raise NotAllowed(_("This is not your saved search."))
+
+
+def saved_search_set_alerts(
+    *, actor: User, search: SavedSearch, frequency: str, active: bool
+) -> SavedSearch:
+    _require_owner(actor, search)
+    if frequency not in Frequency.values:
+        raise ValidationError({"frequency": _("Select a valid choice.")})
+    search.frequency = frequency
+    if active and not search.active:
+        # Switching alerts back on must not mail everything published meanwhile.
+        search.checked_until = timezone.now()
+    search.active = active
+    search.save(update_fields=["frequency", "active", "checked_until", "updated_at"])
+    return search
+
+
+def saved_search_delete(*, actor: User, search: SavedSearch) -> None:
+    _require_owner(actor, search)
+    search.delete()
+
+
+def unsubscribe_token(search: SavedSearch) -> str:
+    return signing.dumps(search.pk, salt=UNSUBSCRIBE_SALT)
+
+
+def saved_search_from_token(token: str) -> SavedSearch | None:
+    try:
+        pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return SavedSearch.objects.filter(pk=pk).select_related("user").first()
+
+
+def saved_search_unsubscribe(*, token: str) -> SavedSearch | None:
+    """Turn the search's alerts off; None when the link is forged or the search is gone."""
+    search = saved_search_from_token(token)
+    if search is not None and search.active:
+        search.active = False
+        search.save(update_fields=["active", "updated_at"])
+    return search
+
+
+def _absolute(path: str) -> str:
+    return settings.BASE_URL.rstrip("/") + path
+
+
+def render_alert(search: SavedSearch, profiles: list[Profile]) -> tuple[str, str, str]:
+    """(subject, text, html) in the recipient's preferred language."""
+    unsubscribe_url = _absolute(reverse("alerts:unsubscribe", args=[unsubscribe_token(search)]))
+    context = {
+        "search": search,
+        "recipient": search.user,
+        "profiles": [(p, _absolute(reverse("exchange:profile", args=[p.pk]))) for p in profiles],
+        "unsubscribe_url": unsubscribe_url,
+        "searches_url": _absolute(reverse("alerts:list")),
+    }
+    with translation.override(search.user.preferred_language):
+        subject = render_to_string("alerts/email/alert_subject.txt", context)
+        text = render_to_string("alerts/email/alert.txt", context)
+        html = render_to_string("alerts/email/alert.html", context)
+    return " ".join(subject.split()), text, html
+
+
+def _send_alert(search: SavedSearch, profiles: list[Profile]) -> None:
+    subject, text, html = render_alert(search, profiles)
+    unsubscribe_url = _absolute(reverse("alerts:unsubscribe", args=[unsubscribe_token(search)]))
+    message = EmailMultiAlternatives(
+        subject,
+        text,
+        to=[search.user.email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def alerts_send(*, frequency: str, now: datetime | None = None) -> int:
+    """Send the alerts of one frequency that are due; returns the number of e-mails.
+
+    Run `manage.py send_alerts --frequency immediate` every few minutes, `daily` daily and
+    `weekly` weekly (cron or the task worker). Profiles published in the last
+    QIAO_ALERT_GRACE_SECONDS wait for the next run, so the search index already holds them.
+    """
+    if frequency not in Frequency.values:
+        raise ValueError(f"unknown frequency {frequency!r}; use one of {Frequency.values}")
+    now = now or timezone.now()
+    until = now - timedelta(seconds=settings.QIAO_ALERT_GRACE_SECONDS)
+    due = SavedSearch.objects.filter(
+        active=True,
+        frequency=frequency,
+        checked_until__lte=until - PERIOD[Frequency(frequency)],
+        user__is_active=True,
+    ).select_related("user")
+    sent = 0
+    for search in due:
+        profiles = selectors.new_profiles_for(search, since=search.checked_until, until=until)
+        with transaction.atomic():
+            # Claim the window: a concurrent run then finds nothing due. A failed send rolls
+            # the claim back, so the next run retries instead of losing the alert.
+            claimed = SavedSearch.objects.filter(
+                pk=search.pk, checked_until=search.checked_until
+            ).update(checked_until=until, last_sent_at=now if profiles else search.last_sent_at)
+            if claimed and profiles and search.user.email:
+                _send_alert(search, profiles)
+                sent += 1
+    return sent
