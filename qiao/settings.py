@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "qiao.accounts",
     "qiao.organizations",
     "qiao.exchange",
+    "qiao.alliance",
     "qiao.demo",
     "qiao.api",
 ]

@@ -9,6 +9,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/", include("qiao.api.urls")),
     path("accounts/", include("qiao.accounts.urls")),
     path("organisations/", include("qiao.organizations.urls")),
+    path("alliance/", include("qiao.alliance.urls")),
     path("", include("qiao.exchange.urls")),
     path("", include("qiao.core.urls")),
 ]

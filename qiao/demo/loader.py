@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 
 from qiao.accounts.models import Role, User
+from qiao.alliance.demo import load_alliance
 from qiao.exchange import engine, importing, services
 from qiao.exchange.models import Profile, Sector
 from qiao.organizations.models import Organization
@@ -153,6 +154,11 @@ def load_demo(
         # The index is rebuilt once below instead of one background task per profile.
         with services.deferred_indexing(schedule=False):
             created = load_profiles(actor=secretariat, progress=progress)
+        alliance = load_alliance()
+        log(
+            "sample alliance: {members} members, {prospects} prospective members, "
+            "{specialties} specialties".format(**alliance)
+        )
     log(f"{created} sample profiles imported; building the matching index")
     indexed = engine.rebuild_index(progress=progress)
     return DemoSummary(sectors, organizations, len(users), created, indexed)
