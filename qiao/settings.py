@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "qiao.organizations",
     "qiao.exchange",
     "qiao.alliance",
+    "qiao.events",
     "qiao.demo",
     "qiao.api",
 ]

@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/", include("qiao.accounts.urls")),
     path("organisations/", include("qiao.organizations.urls")),
     path("alliance/", include("qiao.alliance.urls")),
+    path("events/", include("qiao.events.urls")),
     path("", include("qiao.exchange.urls")),
     path("", include("qiao.core.urls")),
 ]

@@ -17,6 +17,7 @@ from django.db import transaction
 
 from qiao.accounts.models import Role, User
 from qiao.alliance.demo import load_alliance
+from qiao.events.demo import load_event
 from qiao.exchange import engine, importing, services
 from qiao.exchange.models import Profile, Sector
 from qiao.organizations.models import Organization
@@ -155,6 +156,7 @@ def load_demo(
         with services.deferred_indexing(schedule=False):
             created = load_profiles(actor=secretariat, progress=progress)
         alliance = load_alliance()
+        load_event([u for u in users if u.role == Role.REPRESENTATIVE])
         log(
             "sample alliance: {members} members, {prospects} prospective members, "
             "{specialties} specialties".format(**alliance)

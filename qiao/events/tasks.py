@@ -1,0 +1,14 @@
+"""Background work: just another interface onto the same code."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from qiao.events import emails
+from qiao.events.models import Meeting
+
+
+@task()
+def send_meeting_email(meeting_id: int, kind: str) -> None:
+    meeting = Meeting.objects.select_related("event", "requester", "invitee").get(pk=meeting_id)
+    emails.send_meeting_email(meeting, kind)
