@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "qiao.exchange",
     "qiao.alliance",
     "qiao.events",
+    "qiao.governance",
     "qiao.demo",
     "qiao.api",
 ]

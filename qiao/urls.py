@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("organisations/", include("qiao.organizations.urls")),
     path("alliance/", include("qiao.alliance.urls")),
     path("events/", include("qiao.events.urls")),
+    path("governance/", include("qiao.governance.urls")),
     path("", include("qiao.exchange.urls")),
     path("", include("qiao.core.urls")),
 ]

@@ -20,6 +20,7 @@ from qiao.alliance.demo import load_alliance
 from qiao.events.demo import load_event
 from qiao.exchange import engine, importing, services
 from qiao.exchange.models import Profile, Sector
+from qiao.governance.demo import load_governance
 from qiao.organizations.models import Organization
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "demo_data"
@@ -157,6 +158,7 @@ def load_demo(
             created = load_profiles(actor=secretariat, progress=progress)
         alliance = load_alliance()
         load_event([u for u in users if u.role == Role.REPRESENTATIVE])
+        load_governance()
         log(
             "sample alliance: {members} members, {prospects} prospective members, "
             "{specialties} specialties".format(**alliance)
