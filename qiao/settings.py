@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "qiao.alliance",
     "qiao.events",
     "qiao.governance",
+    "qiao.programmes",
     "qiao.demo",
     "qiao.api",
 ]

@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("alliance/", include("qiao.alliance.urls")),
     path("events/", include("qiao.events.urls")),
     path("governance/", include("qiao.governance.urls")),
+    path("programmes/", include("qiao.programmes.urls")),
     path("", include("qiao.exchange.urls")),
     path("", include("qiao.core.urls")),
 ]

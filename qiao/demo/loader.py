@@ -22,6 +22,7 @@ from qiao.exchange import engine, importing, services
 from qiao.exchange.models import Profile, Sector
 from qiao.governance.demo import load_governance
 from qiao.organizations.models import Organization
+from qiao.programmes.demo import load_programmes
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "demo_data"
 DEMO_PASSWORD = "qiao-demo-2026"
@@ -159,6 +160,7 @@ def load_demo(
         alliance = load_alliance()
         load_event([u for u in users if u.role == Role.REPRESENTATIVE])
         load_governance()
+        load_programmes()
         log(
             "sample alliance: {members} members, {prospects} prospective members, "
             "{specialties} specialties".format(**alliance)
