@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "qiao.events",
     "qiao.governance",
     "qiao.programmes",
+    "qiao.resources",
     "qiao.demo",
     "qiao.api",
 ]

@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("events/", include("qiao.events.urls")),
     path("governance/", include("qiao.governance.urls")),
     path("programmes/", include("qiao.programmes.urls")),
+    path("resources/", include("qiao.resources.urls")),
     path("", include("qiao.exchange.urls")),
     path("", include("qiao.core.urls")),
 ]

@@ -27,27 +27,37 @@ DOCUMENT_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
 
 
 def check_document(upload: UploadedFile[Any]) -> str:
-    """Validate an upload; return its content type."""
+    """Validate an application document; return its content type."""
+    return check_upload(upload, types=DOCUMENT_TYPES, max_bytes=MAX_DOCUMENT_BYTES)
+
+
+def check_upload(
+    upload: UploadedFile[Any],
+    *,
+    types: dict[str, tuple[str, tuple[bytes, ...]]],
+    max_bytes: int,
+) -> str:
+    """Validate an upload against allowed types and a size limit; return its content type."""
     name = upload.name or ""
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in DOCUMENT_TYPES:
+    if extension not in types:
         raise ValidationError(
             _("“%(name)s” is not an accepted file type. Accepted: %(types)s.")
-            % {"name": name, "types": ", ".join(sorted({e.upper() for e in DOCUMENT_TYPES}))}
+            % {"name": name, "types": ", ".join(sorted({e.upper() for e in types}))}
         )
     size = upload.size or 0
     if size == 0:
         raise ValidationError(_("“%(name)s” is empty.") % {"name": name})
-    if size > MAX_DOCUMENT_BYTES:
+    if size > max_bytes:
         raise ValidationError(
             _("“%(name)s” is %(size)s; the limit is %(limit)s.")
             % {
                 "name": name,
                 "size": filesizeformat(size),
-                "limit": filesizeformat(MAX_DOCUMENT_BYTES),
+                "limit": filesizeformat(max_bytes),
             }
         )
-    content_type, signatures = DOCUMENT_TYPES[extension]
+    content_type, signatures = types[extension]
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)

@@ -23,6 +23,7 @@ from qiao.exchange.models import Profile, Sector
 from qiao.governance.demo import load_governance
 from qiao.organizations.models import Organization
 from qiao.programmes.demo import load_programmes
+from qiao.resources.demo import load_resources
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "demo_data"
 DEMO_PASSWORD = "qiao-demo-2026"
@@ -161,6 +162,7 @@ def load_demo(
         load_event([u for u in users if u.role == Role.REPRESENTATIVE])
         load_governance()
         load_programmes()
+        load_resources()
         log(
             "sample alliance: {members} members, {prospects} prospective members, "
             "{specialties} specialties".format(**alliance)
