@@ -123,7 +123,7 @@ def add_version(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         for field_errors in form.errors.values():
             for text in field_errors:
-                messages.error(request, text)
+                messages.error(request, str(text))
     return redirect("resources:detail", pk=pk)
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from qiao.accounts.models import User
 from qiao.alliance.models import Membership
@@ -161,7 +162,7 @@ def test_an_invited_co_author_accepts_and_may_then_add_versions(
     services.version_add(
         actor=ru_rep, resource=resource, content=services.Content(url="https://e.org/ru")
     )
-    with pytest.raises(ServiceError, match="Nobody"):
+    with translation.override("en"), pytest.raises(ServiceError, match="Nobody"):
         services.coauthor_invite(actor=cn_rep, resource=resource, who="nobody-here")
 
 
