@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "qiao.governance",
     "qiao.programmes",
     "qiao.resources",
+    "qiao.dashboards",
     "qiao.demo",
     "qiao.api",
 ]
