@@ -4,6 +4,7 @@ from django.urls import URLPattern, URLResolver, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
+from qiao.alliance import api as alliance_api
 from qiao.api import views
 
 app_name = "api"
@@ -21,6 +22,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "profiles/<int:pk>/matches/",
         views.ProfileMatchListView.as_view(),
         name="profile-matches",
+    ),
+    path("alliance/members/", alliance_api.MemberListView.as_view(), name="alliance-members"),
+    path(
+        "alliance/composition/",
+        alliance_api.CompositionView.as_view(),
+        name="alliance-composition",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

@@ -25,6 +25,8 @@ EXPECTED_PATHS = {
     "/api/matches/",
     "/api/matches/{id}/",
     "/api/matches/{id}/status/",
+    "/api/alliance/members/",
+    "/api/alliance/composition/",
 }
 
 
