@@ -3,6 +3,8 @@ the secretariat decides and records attendance."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -152,3 +154,13 @@ def test_only_the_participant_or_the_secretariat_cancels(
     assert cn_rep_client.post(url).status_code == 302
     registration.refresh_from_db()
     assert registration.status == RegistrationStatus.CANCELLED
+
+
+def test_event_list_queries_do_not_grow(
+    anon_client: Client, django_assert_max_num_queries: Any
+) -> None:
+    for n in range(6):
+        make_event(title_en=f"Event {n}")
+    with django_assert_max_num_queries(4):
+        response = anon_client.get(reverse("events:list"))
+    assert len(response.context["page"]) == 6

@@ -4,6 +4,7 @@ secretariat; only the secretariat records, and every record is kept as history."
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -248,3 +249,29 @@ def test_the_missing_text_error_is_one_translated_sentence(secretariat_client: C
     )
     assert response.context["form"].non_field_errors() == ["请至少用一种语言填写章程。"]
     assert not CharterVersion.objects.exists()
+
+
+def test_overview_queries_do_not_grow(
+    secretariat: User,
+    secretariat_client: Client,
+    ru_org: Organization,
+    django_assert_max_num_queries: Any,
+) -> None:
+    for n in range(4):
+        services.council_appoint(
+            actor=secretariat,
+            term=CouncilTerm(
+                position="vice_chair",
+                holder_name=f"V{n}",
+                organization=ru_org,
+                starts_on=date(2025, 6, 20),
+            ),
+        )
+        services.expert_add(
+            actor=secretariat,
+            expert=ExpertMember(
+                name=f"E{n}", organization=ru_org, field_en="IT", starts_on=date(2025, 6, 20)
+            ),
+        )
+    with django_assert_max_num_queries(12):
+        secretariat_client.get(reverse("governance:overview"))

@@ -3,6 +3,8 @@ checked); the lead and partner institutions move applications with reasons; quot
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -200,3 +202,33 @@ def test_strangers_cannot_move_applications(
     assert response.status_code == 404
     application.refresh_from_db()
     assert application.status == ApplicationStatus.RECEIVED
+
+
+def test_catalogue_queries_do_not_grow(
+    anon_client: Client, programme: Programme, django_assert_max_num_queries: Any
+) -> None:
+    for n in range(5):
+        other = Programme.objects.create(
+            kind="co_built",
+            level="bachelor",
+            title_en=f"Programme {n}",
+            description="A programme.",
+            description_language="en",
+            lead=programme.lead,
+            instruction_languages=["en"],
+            duration_months=12,
+            quota=5,
+        )
+        other.partners.set(programme.partners.all())
+    with django_assert_max_num_queries(6):
+        response = anon_client.get(reverse("programmes:catalogue"))
+    assert len(response.context["page"]) == 6
+
+
+def test_applicant_contact_is_shown_to_the_institutions_only(
+    programme: Programme, student: User, ru_rep_client: Client, student_client: Client
+) -> None:
+    application = _apply(student, programme)
+    url = reverse("programmes:application", args=[application.pk])
+    assert "s@uni.example" in ru_rep_client.get(url).content.decode()  # partner institution
+    assert "s@uni.example" not in student_client.get(url).content.decode()

@@ -3,6 +3,8 @@ language through the matching engine; downloads are counted; co-authors are invi
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -185,3 +187,28 @@ def test_search_finds_resources_across_languages(
     results = response.context["results"]
     assert results[0][0] == resource  # written in Chinese, found with a Russian query
     assert results[0][1] is not None
+
+
+def test_library_queries_do_not_grow(
+    resource: Resource,
+    cn_rep: User,
+    cn_org: Organization,
+    anon_client: Client,
+    django_assert_max_num_queries: Any,
+) -> None:
+    for n in range(5):
+        services.resource_publish(
+            actor=cn_rep,
+            resource=Resource(
+                title=f"Lesson {n}",
+                description="A lesson.",
+                language="en",
+                level="training",
+                licence="cc-by-4.0",
+            ),
+            organizations=[cn_org],
+            content=services.Content(url=f"https://e.org/{n}"),
+        )
+    with django_assert_max_num_queries(6):
+        response = anon_client.get(reverse("resources:library"))
+    assert len(response.context["results"]) == 6
