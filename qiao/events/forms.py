@@ -7,6 +7,7 @@ from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from qiao.events.models import AgendaItem, Event, Speaker
 from qiao.organizations.models import Organization
 
 
@@ -61,3 +62,48 @@ class MeetingRequestForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=2000, required=False)
+
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class EventForm(forms.ModelForm[Event]):
+    class Meta:
+        model = Event
+        fields = [
+            "kind", "title_zh", "title_ru", "title_en", "summary_zh", "summary_ru", "summary_en",
+            "venue", "starts_at", "ends_at", "capacity", "requires_approval",
+            "meetings_start", "meetings_end", "meeting_minutes",
+        ]  # fmt: skip
+        widgets = {
+            "starts_at": DATETIME,
+            "ends_at": DATETIME,
+            "meetings_start": DATETIME,
+            "meetings_end": DATETIME,
+            "summary_zh": forms.Textarea(attrs={"rows": 3}),
+            "summary_ru": forms.Textarea(attrs={"rows": 3}),
+            "summary_en": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class SpeakerForm(forms.ModelForm[Speaker]):
+    class Meta:
+        model = Speaker
+        fields = ["name", "affiliation", "bio", "bio_language"]
+        widgets = {"bio": forms.Textarea(attrs={"rows": 2})}
+
+
+class AgendaItemForm(forms.ModelForm[AgendaItem]):
+    speakers = forms.ModelMultipleChoiceField(
+        label=_("Speakers"), queryset=Speaker.objects.none(), required=False
+    )
+
+    class Meta:
+        model = AgendaItem
+        fields = ["kind", "starts_at", "ends_at", "title_zh", "title_ru", "title_en"]
+        widgets = {"starts_at": DATETIME, "ends_at": DATETIME}
+
+    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.event = event
+        self.fields["speakers"].queryset = event.speakers.all()  # type: ignore[attr-defined]

@@ -54,17 +54,31 @@ class Event(TimeStampedModel):
         ordering = ["starts_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_at__gt=F("starts_at")), name="event_ends_after_start"
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="event_ends_after_start",
+                violation_error_message=_("The end must come after the start."),
             ),
-            models.CheckConstraint(condition=Q(capacity__gt=0), name="event_has_capacity"),
+            models.CheckConstraint(
+                condition=Q(capacity__gt=0),
+                name="event_has_capacity",
+                violation_error_message=_("Give the number of places."),
+            ),
             models.CheckConstraint(
                 condition=~Q(title_zh="") | ~Q(title_ru="") | ~Q(title_en=""),
                 name="event_has_a_title",
+                violation_error_message=_("Write the title in at least one language."),
             ),
             models.CheckConstraint(
                 condition=(Q(meetings_start__isnull=True) & Q(meetings_end__isnull=True))
-                | Q(meetings_end__gt=F("meetings_start")),
+                | (
+                    Q(meetings_start__isnull=False)
+                    & Q(meetings_end__isnull=False)
+                    & Q(meetings_end__gt=F("meetings_start"))
+                ),
                 name="event_meeting_window_is_valid",
+                violation_error_message=_(
+                    "Give both ends of the meeting window, the end after the start."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(meeting_minutes__gte=5), name="event_meetings_last_5_minutes_or_more"
@@ -138,7 +152,14 @@ class AgendaItem(models.Model):
         ordering = ["starts_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_at__gt=F("starts_at")), name="agenda_item_ends_after_start"
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="agenda_item_ends_after_start",
+                violation_error_message=_("The end must come after the start."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(title_zh="") | ~Q(title_ru="") | ~Q(title_en=""),
+                name="agenda_item_has_a_title",
+                violation_error_message=_("Write the title in at least one language."),
             ),
         ]
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,12 +18,14 @@ from qiao.events import permissions
 from qiao.events.models import (
     ACTIVE_MEETING,
     HOLDS_A_SEAT,
+    AgendaItem,
     Event,
     Meeting,
     MeetingSeat,
     MeetingStatus,
     Registration,
     RegistrationStatus,
+    Speaker,
 )
 from qiao.organizations.models import Organization
 
@@ -207,3 +210,50 @@ def meeting_cancel(*, actor: User, meeting: Meeting, reason: str = "") -> Meetin
         locked = _close(meeting, MeetingStatus.CANCELLED, reason.strip())
         _notify(locked, "cancelled")
     return locked
+
+
+# --- the programme of an event (secretariat) -------------------------------------------------
+
+
+def event_save(*, actor: User, event: Event) -> Event:
+    """Create or change an event; its capacity never drops below the places already taken."""
+    if not permissions.can_manage_event(actor):
+        raise NotAllowed(_("Only the secretariat manages events."))
+    with transaction.atomic():
+        if event.pk:
+            Event.objects.select_for_update().get(pk=event.pk)
+            taken = event.registrations.filter(status__in=HOLDS_A_SEAT).count()
+            if event.capacity < taken:
+                raise ServiceError(
+                    _("%(taken)d places are already taken; the capacity cannot be lower.")
+                    % {"taken": taken}
+                )
+        event.full_clean()
+        event.save()
+    return event
+
+
+def speaker_add(*, actor: User, speaker: Speaker) -> Speaker:
+    if not permissions.can_manage_event(actor):
+        raise NotAllowed(_("Only the secretariat manages events."))
+    with transaction.atomic():
+        speaker.full_clean()
+        speaker.save()
+    return speaker
+
+
+def agenda_item_add(*, actor: User, item: AgendaItem, speakers: list[Speaker]) -> AgendaItem:
+    if not permissions.can_manage_event(actor):
+        raise NotAllowed(_("Only the secretariat manages events."))
+    event = item.event
+    if item.starts_at < event.starts_at or item.ends_at > event.ends_at:
+        raise ValidationError(
+            {"starts_at": _("The session must take place within the event's time.")}
+        )
+    if any(s.event_id != event.pk for s in speakers):
+        raise ValidationError({"speakers": _("Choose speakers of this event.")})
+    with transaction.atomic():
+        item.full_clean()
+        item.save()
+        item.speakers.set(speakers)
+    return item

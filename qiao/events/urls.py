@@ -6,7 +6,9 @@ app_name = "events"
 
 urlpatterns = [
     path("", views.event_list, name="list"),
+    path("new/", views.event_edit, name="create"),
     path("<int:pk>/", views.event_detail, name="detail"),
+    path("<int:pk>/edit/", views.event_edit, name="edit"),
     path("<int:pk>/register/", views.register, name="register"),
     path("<int:pk>/registrations/", views.manage, name="manage"),
     path("<int:pk>/meetings/", views.meetings, name="meetings"),

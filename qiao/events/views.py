@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +17,13 @@ from django.views.decorators.http import require_POST
 from qiao.core.errors import ServiceError
 from qiao.core.http import acting_user
 from qiao.events import permissions, selectors, services
-from qiao.events.forms import MeetingRequestForm, ReasonForm
+from qiao.events.forms import (
+    AgendaItemForm,
+    EventForm,
+    MeetingRequestForm,
+    ReasonForm,
+    SpeakerForm,
+)
 from qiao.events.models import Event, Meeting, Registration, RegistrationStatus
 from qiao.events.suggest import suggest_partners
 
@@ -43,7 +49,11 @@ def _run(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
 
 def event_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.event_list(), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "events/event_list.html", {"page": page})
+    return render(
+        request,
+        "events/event_list.html",
+        {"page": page, "can_manage": permissions.can_manage_event(request.user)},
+    )
 
 
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -231,3 +241,69 @@ def meeting_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     run, success = actions[action]
     _run(request, run, success)
     return redirect("events:meetings", pk=meeting.event_id)
+
+
+def _require_manager(request: HttpRequest) -> None:
+    if not permissions.can_manage_event(request.user):
+        raise PermissionDenied(_("Only the secretariat manages events."))
+
+
+def _form_errors(form: Any, error: ValidationError | ServiceError) -> None:
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    elif isinstance(error, ValidationError):
+        form.add_error(None, error.messages)
+    else:
+        form.add_error(None, str(error))
+
+
+@login_required
+def event_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Create an event, or change one and add its speakers and sessions."""
+    _require_manager(request)
+    event = get_object_or_404(Event, pk=pk) if pk else None
+    user = acting_user(request)
+    form = EventForm(
+        request.POST if request.POST.get("part", "event") == "event" else None, instance=event
+    )
+    speaker_form = SpeakerForm(request.POST if request.POST.get("part") == "speaker" else None)
+    agenda_form = (
+        AgendaItemForm(request.POST if request.POST.get("part") == "agenda" else None, event=event)
+        if event
+        else None
+    )
+    if request.method == "POST":
+        part = request.POST.get("part", "event")
+        try:
+            if part == "event" and form.is_valid():
+                saved = services.event_save(actor=user, event=form.instance)
+                messages.success(request, _("The event was saved."))
+                return redirect("events:edit", pk=saved.pk)
+            if part == "speaker" and event and speaker_form.is_valid():
+                speaker_form.instance.event = event
+                services.speaker_add(actor=user, speaker=speaker_form.instance)
+                messages.success(request, _("The speaker was added."))
+                return redirect("events:edit", pk=event.pk)
+            if part == "agenda" and agenda_form is not None and agenda_form.is_valid():
+                services.agenda_item_add(
+                    actor=user,
+                    item=agenda_form.instance,
+                    speakers=list(agenda_form.cleaned_data["speakers"]),
+                )
+                messages.success(request, _("The session was added to the agenda."))
+                return redirect("events:edit", pk=event.pk)  # type: ignore[union-attr]
+        except (ValidationError, ServiceError) as error:
+            target = {"speaker": speaker_form, "agenda": agenda_form}.get(part, form)
+            _form_errors(target, error)
+    return render(
+        request,
+        "events/event_form.html",
+        {
+            "event": event,
+            "form": form,
+            "speaker_form": speaker_form,
+            "agenda_form": agenda_form,
+            "agenda": event.agenda.prefetch_related("speakers") if event else [],
+        },
+    )
