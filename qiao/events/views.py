@@ -264,17 +264,12 @@ def event_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     _require_manager(request)
     event = get_object_or_404(Event, pk=pk) if pk else None
     user = acting_user(request)
-    form = EventForm(
-        request.POST if request.POST.get("part", "event") == "event" else None, instance=event
-    )
-    speaker_form = SpeakerForm(request.POST if request.POST.get("part") == "speaker" else None)
-    agenda_form = (
-        AgendaItemForm(request.POST if request.POST.get("part") == "agenda" else None, event=event)
-        if event
-        else None
-    )
-    if request.method == "POST":
-        part = request.POST.get("part", "event")
+    data = request.POST if request.method == "POST" else None
+    part = request.POST.get("part", "event")  # which of the page's forms was sent
+    form = EventForm(data if part == "event" else None, instance=event)
+    speaker_form = SpeakerForm(data if part == "speaker" else None)
+    agenda_form = AgendaItemForm(data if part == "agenda" else None, event=event) if event else None
+    if data is not None:
         try:
             if part == "event" and form.is_valid():
                 saved = services.event_save(actor=user, event=form.instance)

@@ -44,7 +44,11 @@ def test_only_the_secretariat_manages_events(
 ) -> None:
     client: Client = request.getfixturevalue(persona)
     assert client.get(reverse("events:create")).status_code == status
-    assert client.get(reverse("events:edit", args=[event.pk])).status_code == status
+    page = client.get(reverse("events:edit", args=[event.pk]))
+    assert page.status_code == status
+    if status == 200:
+        form = page.context["form"]
+        assert not form.is_bound and form.initial["title_en"] == event.title_en
     response = client.post(reverse("events:create"), EVENT)
     assert Event.objects.count() == (2 if status == 200 else 1)
     assert response.status_code == (302 if status == 200 else status)
