@@ -53,3 +53,21 @@ def send_meeting_email(meeting: Meeting, kind: str) -> None:
                 if line
             )
         send_mail(subject, body + "\n", None, [user.email])
+
+
+def send_registration_email(registration: Registration) -> None:
+    """The secretariat's decision on a registration that needed approval."""
+    user = registration.user
+    if not user.email:
+        return
+    with translation.override(user.preferred_language):
+        values = {"event": registration.event.title()}
+        if registration.status == RegistrationStatus.APPROVED:
+            subject = _("Your registration for %(event)s is confirmed") % values
+            body = _("You are registered for %(event)s.") % values
+        else:
+            subject = _("Your registration for %(event)s was not accepted") % values
+            body = _("Reason: %(reason)s") % {"reason": registration.reason}
+        url = settings.BASE_URL.rstrip("/") + reverse("events:detail", args=[registration.event_id])
+        body = f"{body}\n\n{url}\n"
+    send_mail(subject, body, None, [user.email])

@@ -93,6 +93,10 @@ def registration_decide(
         locked.status = RegistrationStatus.APPROVED if approve else RegistrationStatus.REJECTED
         locked.reason = reason
         locked.save()
+        from qiao.events.tasks import send_registration_email
+
+        registration_id = locked.pk
+        transaction.on_commit(lambda: send_registration_email.enqueue(registration_id))
     return locked
 
 

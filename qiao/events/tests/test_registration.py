@@ -164,3 +164,21 @@ def test_event_list_queries_do_not_grow(
     with django_assert_max_num_queries(4):
         response = anon_client.get(reverse("events:list"))
     assert len(response.context["page"]) == 6
+
+
+def test_the_decision_is_e_mailed_in_the_participant_language(
+    secretariat: User, ru_rep: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core import mail
+
+    ru_rep.email = "ru@college.example"
+    ru_rep.save()
+    event = make_event(requires_approval=True)
+    registration = services.event_register(actor=ru_rep, event=event)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.registration_decide(
+            actor=secretariat, registration=registration, approve=False, reason="Нет мест."
+        )
+    (email,) = mail.outbox
+    assert email.to == ["ru@college.example"]
+    assert "не принята" in email.subject and "Нет мест." in email.body
