@@ -51,7 +51,7 @@ INSTALLED_APPS = [
     "qiao.governance",
     "qiao.programmes",
     "qiao.resources",
-    "qiao.dashboards",
+    "qiao.alliance_dashboard",
     "qiao.demo",
     "qiao.api",
 ]

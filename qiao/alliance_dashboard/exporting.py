@@ -8,7 +8,7 @@ import io
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from qiao.dashboards.selectors import Dashboard
+from qiao.alliance_dashboard.selectors import Dashboard
 
 
 def to_csv(data: Dashboard) -> str:

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qiao.dashboards import exporting, permissions, selectors
+from qiao.alliance_dashboard import exporting, permissions, selectors
 
 
 def _require(request: HttpRequest) -> None:
@@ -28,7 +28,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         }
         for table in data.tables
     }
-    return render(request, "dashboards/dashboard.html", {"data": data, "charts": charts})
+    return render(request, "alliance_dashboard/dashboard.html", {"data": data, "charts": charts})
 
 
 @login_required

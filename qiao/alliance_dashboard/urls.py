@@ -1,8 +1,8 @@
 from django.urls import path
 
-from qiao.dashboards import views
+from qiao.alliance_dashboard import views
 
-app_name = "dashboards"
+app_name = "alliance_dashboard"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from openpyxl import load_workbook
 
 from qiao.alliance.demo import load_alliance
@@ -20,6 +20,11 @@ from qiao.demo.loader import load_organizations
 from qiao.organizations.models import Organization
 
 pytestmark = pytest.mark.django_db
+
+
+EXPORT_CSV = reverse_lazy("alliance_dashboard:export", args=["csv"])
+EXPORT_XLSX = reverse_lazy("alliance_dashboard:export", args=["xlsx"])
+EXPORT_PDF = reverse_lazy("alliance_dashboard:export", args=["pdf"])
 
 
 @pytest.fixture
@@ -52,9 +57,9 @@ def test_who_sees_the_dashboard_and_its_exports(
 ) -> None:
     client: Client = request.getfixturevalue(persona)
     for url in (
-        reverse("dashboards:dashboard"),
-        reverse("dashboards:export", args=["csv"]),
-        reverse("dashboards:export", args=["xlsx"]),
+        reverse("alliance_dashboard:dashboard"),
+        EXPORT_CSV,
+        EXPORT_XLSX,
     ):
         assert client.get(url).status_code == status, url
 
@@ -65,24 +70,22 @@ def test_the_dashboard_reproduces_the_composition_and_exports_it(
     load_organizations()
     load_alliance()
     with django_assert_max_num_queries(20):
-        response = secretariat_client.get(reverse("dashboards:dashboard"))
+        response = secretariat_client.get(reverse("alliance_dashboard:dashboard"))
     html = response.content.decode()
-    assert "dashboards/vendor/chart.umd.min.js" in html
+    assert "qiao/vendor/chart.umd.min.js" in html
     assert 'id="dashboard-data"' in html
     charts = response.context["charts"]
     assert sum(charts["composition"]["values"]) == 153
     assert sorted(charts["composition"]["values"]) == [2, 5, 15, 48, 83]
     assert len(charts["provinces"]["labels"]) == 22 + 5  # 22 Chinese provinces, 5 Russian regions
 
-    text = secretariat_client.get(reverse("dashboards:export", args=["csv"])).content.decode()
+    text = secretariat_client.get(EXPORT_CSV).content.decode()
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows[0] == ["Table", "Item", "Count"]
     assert ["Members by category", "Higher-vocational colleges", "83"] in rows
     assert ["Membership applications", "Submitted", "3"] in rows
 
-    book = load_workbook(
-        io.BytesIO(secretariat_client.get(reverse("dashboards:export", args=["xlsx"])).content)
-    )
+    book = load_workbook(io.BytesIO(secretariat_client.get(EXPORT_XLSX).content))
     sheet = book["composition"]
     values = {row[0]: row[1] for row in sheet.iter_rows(min_row=3, values_only=True)}
     assert values["Secondary-vocational schools"] == 48
@@ -90,6 +93,6 @@ def test_the_dashboard_reproduces_the_composition_and_exports_it(
 
 def test_exports_follow_the_reader_language(secretariat_client: Client) -> None:
     secretariat_client.cookies["django_language"] = "ru"
-    text = secretariat_client.get(reverse("dashboards:export", args=["csv"])).content.decode()
+    text = secretariat_client.get(EXPORT_CSV).content.decode()
     assert text.lstrip("\ufeff").startswith("Таблица,")
-    assert secretariat_client.get(reverse("dashboards:export", args=["pdf"])).status_code == 404
+    assert secretariat_client.get(EXPORT_PDF).status_code == 404

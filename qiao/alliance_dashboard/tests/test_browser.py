@@ -28,7 +28,7 @@ def test_the_dashboard_draws_its_charts(
     errors: list[str] = []
     browser_page.on("pageerror", lambda error: errors.append(str(error)))
     login_browser(secretariat)
-    browser_page.goto("/dashboard/")
+    browser_page.goto("/alliance/dashboard/")
     expect(browser_page.locator("canvas[data-chart]")).to_have_count(6)
     assert browser_page.evaluate("typeof window.Chart") == "function"
     # Chart.js registers every chart it drew on its canvas.
