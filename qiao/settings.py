@@ -51,6 +51,12 @@ INSTALLED_APPS = [
     "qiao.alerts",
     "qiao.dashboards",
     "qiao.surveys",
+    "qiao.alliance",
+    "qiao.events",
+    "qiao.governance",
+    "qiao.programmes",
+    "qiao.resources",
+    "qiao.alliance_dashboard",
     "qiao.demo",
     "qiao.api",
 ]

@@ -4,6 +4,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
+from qiao.alliance import api as alliance_api
 from qiao.api import deals, views
 
 app_name = "api"
@@ -25,6 +26,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="profile-matches",
     ),
     path("careers/", include("qiao.careers.api_urls")),
+    path("alliance/members/", alliance_api.MemberListView.as_view(), name="alliance-members"),
+    path(
+        "alliance/composition/",
+        alliance_api.CompositionView.as_view(),
+        name="alliance-composition",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),

@@ -16,9 +16,14 @@ from typing import Any
 from django.db import transaction
 
 from qiao.accounts.models import Role, User
+from qiao.alliance.demo import load_alliance
+from qiao.events.demo import load_event
 from qiao.exchange import engine, importing, services
 from qiao.exchange.models import Profile, Sector
+from qiao.governance.demo import load_governance
 from qiao.organizations.models import Organization
+from qiao.programmes.demo import load_programmes
+from qiao.resources.demo import load_resources
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "demo_data"
 DEMO_PASSWORD = "qiao-demo-2026"
@@ -162,6 +167,15 @@ def load_demo(
         from qiao.surveys.demo import load_questionnaire
 
         load_questionnaire()
+        alliance = load_alliance()
+        load_event([u for u in users if u.role == Role.REPRESENTATIVE])
+        load_governance()
+        load_programmes()
+        load_resources()
+        log(
+            "sample alliance: {members} members, {prospects} prospective members, "
+            "{specialties} specialties".format(**alliance)
+        )
     log(f"{created} sample profiles imported; building the matching index")
     indexed = engine.rebuild_index(progress=progress)
     from qiao.careers.demo import load_careers

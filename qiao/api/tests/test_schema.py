@@ -37,6 +37,8 @@ EXPECTED_PATHS = {
     "/api/deals/",
     "/api/deals/{id}/",
     "/api/deals/{id}/move/",
+    "/api/alliance/members/",
+    "/api/alliance/composition/",
 }
 
 

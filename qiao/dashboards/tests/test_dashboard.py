@@ -105,7 +105,7 @@ def test_page_embeds_chart_data_and_tables_and_csv_has_the_same_numbers(
         reverse("dashboards:dashboard"), HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
     assert 'id="dashboard-data"' in html
-    assert "dashboards/vendor/chart.umd.min.js" in html
+    assert "qiao/vendor/chart.umd.min.js" in html
     assert '<th scope="row">Agreement</th>' in html
     response = secretariat_client.get(reverse("dashboards:csv"))
     assert response["Content-Type"].startswith("text/csv")

@@ -1,0 +1,73 @@
+"""Meeting notices, each recipient in their own preferred language."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from qiao.accounts.models import User
+from qiao.events.models import Meeting, Registration, RegistrationStatus
+from qiao.organizations.models import Organization
+
+KINDS = ("requested", "accepted", "declined", "cancelled")
+
+
+def _recipients(meeting: Meeting, organization: Organization) -> list[User]:
+    registered = Registration.objects.filter(
+        event=meeting.event, organization=organization, status=RegistrationStatus.APPROVED
+    ).values("user_id")
+    return list(User.objects.filter(pk__in=registered, is_active=True).exclude(email=""))
+
+
+def send_meeting_email(meeting: Meeting, kind: str) -> None:
+    if kind not in KINDS:
+        raise ValueError(f"unknown e-mail kind {kind!r}; valid: {', '.join(KINDS)}")
+    # A request goes to the invitee; every answer goes back to the requester.
+    to = meeting.invitee if kind == "requested" else meeting.requester
+    other = meeting.requester if kind == "requested" else meeting.invitee
+    url = settings.BASE_URL.rstrip("/") + reverse("events:meetings", args=[meeting.event_id])
+    for user in _recipients(meeting, to):
+        with translation.override(user.preferred_language):
+            when = timezone.localtime(meeting.slot_start).strftime("%Y-%m-%d %H:%M")
+            values = {
+                "organisation": other.display_name(),
+                "event": meeting.event.title(),
+                "time": when,
+            }
+            subject = {
+                "requested": _("%(organisation)s asks for a meeting at %(time)s"),
+                "accepted": _("%(organisation)s accepted your meeting at %(time)s"),
+                "declined": _("%(organisation)s declined your meeting at %(time)s"),
+                "cancelled": _("The meeting with %(organisation)s at %(time)s was cancelled"),
+            }[kind] % values
+            body = "\n\n".join(
+                line
+                for line in (
+                    _("Event: %(event)s") % values,
+                    meeting.message if kind == "requested" else meeting.reason,
+                    _("Your meetings: %(url)s") % {"url": url},
+                )
+                if line
+            )
+        send_mail(subject, body + "\n", None, [user.email])
+
+
+def send_registration_email(registration: Registration) -> None:
+    """The secretariat's decision on a registration that needed approval."""
+    user = registration.user
+    if not user.email:
+        return
+    with translation.override(user.preferred_language):
+        values = {"event": registration.event.title()}
+        if registration.status == RegistrationStatus.APPROVED:
+            subject = _("Your registration for %(event)s is confirmed") % values
+            body = _("You are registered for %(event)s.") % values
+        else:
+            subject = _("Your registration for %(event)s was not accepted") % values
+            body = _("Reason: %(reason)s") % {"reason": registration.reason}
+        url = settings.BASE_URL.rstrip("/") + reverse("events:detail", args=[registration.event_id])
+        body = f"{body}\n\n{url}\n"
+    send_mail(subject, body, None, [user.email])

@@ -1,0 +1,146 @@
+"""Writes to governance records: append-only. Each service checks permission, validates and
+writes atomically; version and decision numbers are assigned under a lock."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from qiao.core.errors import NotAllowed, ServiceError
+from qiao.governance import permissions
+from qiao.governance.models import (
+    SINGLE_HOLDER,
+    CharterVersion,
+    CouncilTerm,
+    Decision,
+    ExpertMember,
+    GoverningMeeting,
+    MinutesVersion,
+    VoteResult,
+    Votes,
+)
+
+if TYPE_CHECKING:
+    from qiao.accounts.models import User
+
+
+def _require(actor: User) -> None:
+    if not permissions.can_record(actor):
+        raise NotAllowed(_("Only the secretariat records governance."))
+
+
+def check_votes(record: Votes) -> None:
+    """An adopted text needs more votes for than against; a rejected one does not have them."""
+    adopted = record.votes_for > record.votes_against
+    if record.result == VoteResult.ADOPTED and not adopted:
+        raise ValidationError({"result": _("Adopted needs more votes for than against.")})
+    if record.result == VoteResult.REJECTED and adopted:
+        raise ValidationError({"result": _("More votes for than against: the result is adopted.")})
+
+
+def charter_version_add(*, actor: User, version: CharterVersion) -> CharterVersion:
+    _require(actor)
+    check_votes(version)
+    with transaction.atomic():
+        # Lock the table's latest row so two secretaries cannot take the same number.
+        latest = CharterVersion.objects.select_for_update().order_by("-version").first()
+        version.version = (latest.version if latest else 0) + 1
+        version.recorded_by = actor
+        version.full_clean()
+        version.save()
+    return version
+
+
+def council_appoint(*, actor: User, term: CouncilTerm) -> CouncilTerm:
+    """Appoint a holder; for a single-holder position the current term ends the day the new
+    one starts (kept in the history, not overwritten)."""
+    _require(actor)
+    with transaction.atomic():
+        if term.position in SINGLE_HOLDER:
+            for current in CouncilTerm.objects.select_for_update().filter(
+                position=term.position, ends_on__isnull=True
+            ):
+                if current.starts_on > term.starts_on:
+                    raise ServiceError(
+                        _("The new term cannot start before the current holder's term began.")
+                    )
+                current.ends_on = term.starts_on
+                current.save(update_fields=["ends_on"])
+        term.ends_on = None
+        term.full_clean()
+        term.save()
+    return term
+
+
+def council_term_end(*, actor: User, term: CouncilTerm, ends_on: date) -> CouncilTerm:
+    _require(actor)
+    with transaction.atomic():
+        locked = CouncilTerm.objects.select_for_update().get(pk=term.pk)
+        if locked.ends_on is not None:
+            raise ServiceError(_("This term has already ended."))
+        if ends_on < locked.starts_on:
+            raise ServiceError(_("A term cannot end before it starts."))
+        locked.ends_on = ends_on
+        locked.save(update_fields=["ends_on"])
+    return locked
+
+
+def expert_add(*, actor: User, expert: ExpertMember) -> ExpertMember:
+    _require(actor)
+    with transaction.atomic():
+        expert.ends_on = None
+        expert.full_clean()
+        expert.save()
+    return expert
+
+
+def expert_end(*, actor: User, expert: ExpertMember, ends_on: date) -> ExpertMember:
+    _require(actor)
+    with transaction.atomic():
+        locked = ExpertMember.objects.select_for_update().get(pk=expert.pk)
+        if locked.ends_on is not None:
+            raise ServiceError(_("This membership has already ended."))
+        if ends_on < locked.starts_on:
+            raise ServiceError(_("A term cannot end before it starts."))
+        locked.ends_on = ends_on
+        locked.save(update_fields=["ends_on"])
+    return locked
+
+
+def meeting_create(*, actor: User, meeting: GoverningMeeting) -> GoverningMeeting:
+    _require(actor)
+    with transaction.atomic():
+        meeting.full_clean()
+        meeting.save()
+    return meeting
+
+
+def minutes_add(*, actor: User, minutes: MinutesVersion) -> MinutesVersion:
+    """A new version of the minutes; earlier versions stay readable."""
+    _require(actor)
+    with transaction.atomic():
+        meeting = GoverningMeeting.objects.select_for_update().get(pk=minutes.meeting_id)
+        latest = meeting.minutes.aggregate(n=Max("version"))["n"] or 0
+        minutes.version = latest + 1
+        minutes.recorded_by = actor
+        minutes.full_clean()
+        minutes.save()
+    return minutes
+
+
+def decision_add(*, actor: User, decision: Decision) -> Decision:
+    _require(actor)
+    check_votes(decision)
+    with transaction.atomic():
+        meeting = GoverningMeeting.objects.select_for_update().get(pk=decision.meeting_id)
+        latest = meeting.decisions.aggregate(n=Max("number"))["n"] or 0
+        decision.number = latest + 1
+        decision.recorded_by = actor
+        decision.full_clean()
+        decision.save()
+    return decision

@@ -1,0 +1,58 @@
+"""Who may see and do what with programmes and student applications.
+
+- The catalogue and programme pages: everyone.
+- Create a programme: representatives of member organisations (their organisation leads it)
+  and the secretariat.
+- Apply: any signed-in user (students and graduates); an applicant sees only their own
+  applications, and alone accepts or declines an offer.
+- Process applications (review, offer, decline with a reason) and see the applicants'
+  personal data: representatives of the lead and partner institutions, and the secretariat.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AnonymousUser
+
+from qiao.alliance.permissions import is_member_representative
+from qiao.programmes.models import Programme, StudentApplication
+
+if TYPE_CHECKING:
+    from qiao.accounts.models import User
+
+    AnyUser = User | AnonymousUser
+
+
+def _user(user: AnyUser) -> User | None:
+    return user if user.is_authenticated and user.is_active else None
+
+
+def can_create_programme(user: AnyUser) -> bool:
+    u = _user(user)
+    return u is not None and (u.is_secretariat or is_member_representative(u))
+
+
+def can_apply(user: AnyUser) -> bool:
+    return _user(user) is not None
+
+
+def runs_programme(user: AnyUser, programme: Programme) -> bool:
+    u = _user(user)
+    if u is None:
+        return False
+    if u.is_secretariat:
+        return True
+    if u.organization_id is None:
+        return False
+    return (
+        u.organization_id == programme.lead_id
+        or programme.partners.filter(pk=u.organization_id).exists()
+    )
+
+
+def can_view_application(user: AnyUser, application: StudentApplication) -> bool:
+    u = _user(user)
+    if u is None:
+        return False
+    return application.student_id == u.pk or runs_programme(u, application.programme)

@@ -1,0 +1,128 @@
+"""Teaching resources co-developed by members: files or links in versions, with language,
+specialty, level, licence, authors and member organisations, and a download count."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from qiao.alliance.models import Specialty
+from qiao.core.languages import ContentLanguage
+from qiao.core.models import TimeStampedModel
+from qiao.organizations.models import Organization
+
+
+class ResourceLevel(models.TextChoices):
+    SECONDARY = "secondary", _("Secondary vocational")
+    HIGHER_VOCATIONAL = "higher_vocational", _("Higher vocational")
+    BACHELOR = "bachelor", _("Bachelor")
+    TRAINING = "training", _("Training course")
+
+
+class Licence(models.TextChoices):
+    CC_BY = "cc-by-4.0", "CC BY 4.0"
+    CC_BY_SA = "cc-by-sa-4.0", "CC BY-SA 4.0"
+    CC_BY_NC = "cc-by-nc-4.0", "CC BY-NC 4.0"
+    MEMBERS_ONLY = "members", _("For alliance members only")
+
+
+class Resource(TimeStampedModel):
+    title = models.CharField(_("title"), max_length=255)
+    description = models.TextField(_("description"), max_length=4000)
+    language = models.CharField(_("language"), max_length=2, choices=ContentLanguage.choices)
+    specialty = models.ForeignKey(
+        Specialty,
+        verbose_name=_("specialty"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="resources",
+    )
+    level = models.CharField(_("level"), max_length=32, choices=ResourceLevel.choices)
+    licence = models.CharField(_("licence"), max_length=16, choices=Licence.choices)
+    organizations = models.ManyToManyField(
+        Organization, verbose_name=_("member organisations"), related_name="resources"
+    )
+    co_developed = models.BooleanField(_("co-developed by several members"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    download_count = models.PositiveIntegerField(_("downloads"), default=0)
+    is_sample = models.BooleanField(_("sample data"), default=False)
+
+    class Meta:
+        verbose_name = _("teaching resource")
+        verbose_name_plural = _("teaching resources")
+        ordering = ["-updated_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def _version_path(instance: ResourceVersion, filename: str) -> str:
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"resources/{instance.resource_id}/{uuid.uuid4().hex}.{suffix}"
+
+
+class ResourceVersion(models.Model):
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    file = models.FileField(_("file"), upload_to=_version_path, max_length=255, blank=True)
+    url = models.URLField(_("link"), blank=True)
+    original_name = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    note = models.CharField(_("what changed"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("resource version")
+        verbose_name_plural = _("resource versions")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resource", "number"], name="one_resource_version_number"
+            ),
+            models.CheckConstraint(
+                condition=(Q(file="") & ~Q(url="")) | (~Q(file="") & Q(url="")),
+                name="resource_version_is_a_file_or_a_link",
+                violation_error_message=_("Give either a file or a link, not both."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource} v{self.number}"
+
+
+class AuthorStatus(models.TextChoices):
+    INVITED = "invited", _("Invited")
+    ACCEPTED = "accepted", _("Co-author")
+    DECLINED = "declined", _("Declined")
+
+
+class Authorship(models.Model):
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="authors")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="authorships"
+    )
+    status = models.CharField(_("status"), max_length=16, choices=AuthorStatus.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["resource", "user"], name="one_authorship_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.resource}"

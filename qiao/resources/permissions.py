@@ -1,0 +1,53 @@
+"""Who may see and change teaching resources.
+
+- Catalogue, search, resource pages and downloads of openly licensed resources: everyone;
+  resources licensed "for alliance members only": member representatives and the secretariat.
+- Publish a resource: representatives of member organisations and the secretariat.
+- Add a version, invite co-authors: the resource's accepted authors, representatives of its
+  organisations, and the secretariat.
+- Accept or decline an invitation: the invited user only.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AnonymousUser
+
+from qiao.alliance.permissions import is_member_representative
+from qiao.resources.models import AuthorStatus, Licence, Resource
+
+if TYPE_CHECKING:
+    from qiao.accounts.models import User
+
+    AnyUser = User | AnonymousUser
+
+
+def _user(user: AnyUser) -> User | None:
+    return user if user.is_authenticated and user.is_active else None
+
+
+def can_download(user: AnyUser, resource: Resource) -> bool:
+    if resource.licence != Licence.MEMBERS_ONLY:
+        return True
+    u = _user(user)
+    return u is not None and (u.is_secretariat or is_member_representative(u))
+
+
+def can_publish(user: AnyUser) -> bool:
+    u = _user(user)
+    return u is not None and (u.is_secretariat or is_member_representative(u))
+
+
+def can_edit(user: AnyUser, resource: Resource) -> bool:
+    u = _user(user)
+    if u is None:
+        return False
+    if u.is_secretariat:
+        return True
+    if resource.authors.filter(user=u, status=AuthorStatus.ACCEPTED).exists():
+        return True
+    return (
+        u.organization_id is not None
+        and resource.organizations.filter(pk=u.organization_id).exists()
+    )

@@ -1,0 +1,60 @@
+"""Reads of teaching resources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
+from qiao.resources import search as engine_search
+from qiao.resources.models import Authorship, AuthorStatus, Resource
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from qiao.accounts.models import User
+
+    AnyUser = User | AnonymousUser
+
+
+@dataclass(frozen=True)
+class ResourceFilters:
+    query: str = ""
+    language: str = ""
+    specialty: str = ""
+    level: str = ""
+
+
+def resource_list(*, filters: ResourceFilters) -> list[tuple[Resource, float | None]]:
+    """Filtered resources; with a query, ranked by the engine across languages."""
+    qs: QuerySet[Resource] = Resource.objects.select_related("specialty").prefetch_related(
+        "organizations"
+    )
+    if filters.language:
+        qs = qs.filter(language=filters.language)
+    if filters.specialty:
+        qs = qs.filter(specialty__code=filters.specialty)
+    if filters.level:
+        qs = qs.filter(level=filters.level)
+    if filters.query.strip():
+        return [
+            (resource, score) for resource, score in engine_search.search(filters.query, list(qs))
+        ]
+    return [(resource, None) for resource in qs.order_by("-updated_at", "-id")]
+
+
+def resource_get(*, resource_id: int) -> Resource:
+    return (
+        Resource.objects.select_related("specialty")
+        .prefetch_related("organizations", "versions", "authors__user")
+        .get(pk=resource_id)
+    )
+
+
+def invitations_for(*, user: AnyUser) -> QuerySet[Authorship]:
+    if not user.is_authenticated:
+        return Authorship.objects.none()
+    return Authorship.objects.filter(user_id=user.pk, status=AuthorStatus.INVITED).select_related(
+        "resource", "invited_by"
+    )
