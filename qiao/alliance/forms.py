@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qiao.accounts.models import UILanguage
 from qiao.alliance import files, regions, services
@@ -106,7 +107,7 @@ class ApplicationForm(forms.Form):
             ),
         ),
         (_("Representative"), ("rep_name", "rep_position", "rep_email", "rep_phone", "language")),
-        (_("Documents"), ("registration", "letter", "other")),
+        (pgettext_lazy("alliance", "Documents"), ("registration", "letter", "other")),
     )
 
     def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:

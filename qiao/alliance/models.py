@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qiao.accounts.models import UILanguage
 from qiao.alliance import regions
@@ -130,7 +131,7 @@ class Membership(TimeStampedModel):
 
 
 class ApplicationStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", pgettext_lazy("alliance", "Submitted")
     MORE_INFO = "more_info", _("More information requested")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
@@ -164,8 +165,8 @@ class MembershipApplication(TimeStampedModel):
     )
     motivation = models.TextField(_("what you bring to the alliance"), max_length=4000)
     rep_name = models.CharField(_("representative's full name"), max_length=128)
-    rep_position = models.CharField(_("position"), max_length=128)
-    rep_email = models.EmailField(_("e-mail"))
+    rep_position = models.CharField(pgettext_lazy("alliance", "position"), max_length=128)
+    rep_email = models.EmailField(pgettext_lazy("alliance", "e-mail"))
     rep_phone = models.CharField(_("telephone"), max_length=32, blank=True)
     language = models.CharField(
         _("language for our e-mails"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -32,7 +33,9 @@ def _application(user: Any, pk: int) -> Application:
     try:
         return selectors.application_get(user=user, application_id=pk)
     except Application.DoesNotExist as missing:
-        raise exceptions.NotFound(_("No such application, or you may not see it.")) from missing
+        raise exceptions.NotFound(
+            pgettext("careers", "No such application, or you may not see it.")
+        ) from missing
 
 
 def _filters(query: s.PostingQuerySerializer) -> selectors.PostingFilters:

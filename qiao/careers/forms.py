@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qiao.careers.models import (
     ApplicationStatus,
@@ -233,7 +234,7 @@ class CandidateFilterForm(forms.Form):
     study_level = forms.ChoiceField(
         label=_("Level of study"),
         required=False,
-        choices=[("", _("Any level")), *StudyLevel.choices],
+        choices=[("", pgettext_lazy("careers", "Any level")), *StudyLevel.choices],
     )
     institution_country = forms.ChoiceField(
         label=_("Country of the institution"),
@@ -250,7 +251,7 @@ class TalentSearchForm(forms.Form):
     study_level = forms.ChoiceField(
         label=_("Level of study"),
         required=False,
-        choices=[("", _("Any level")), *StudyLevel.choices],
+        choices=[("", pgettext_lazy("careers", "Any level")), *StudyLevel.choices],
     )
     institution_country = forms.ChoiceField(
         label=_("Country of the institution"),

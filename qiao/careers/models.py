@@ -16,6 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qiao.core.languages import ContentLanguage
 from qiao.core.models import TimeStampedModel
@@ -74,7 +75,7 @@ class PostingStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted for review")
     PUBLISHED = "published", _("Published")
     REJECTED = "rejected", _("Rejected")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("careers", "Closed")
     EXPIRED = "expired", _("Expired")
 
 
@@ -142,7 +143,10 @@ class Posting(TimeStampedModel):
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
     duration_months = models.PositiveSmallIntegerField(
-        _("duration in months"), null=True, blank=True, validators=[MaxValueValidator(120)]
+        pgettext_lazy("careers", "duration in months"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(120)],
     )
     pay_monthly = models.PositiveIntegerField(_("monthly pay"), null=True, blank=True)
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, blank=True)
@@ -282,13 +286,13 @@ class TalentProfile(TimeStampedModel):
 
 
 class ApplicationStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", pgettext_lazy("careers", "Submitted")
     VIEWED = "viewed", _("Viewed")
     SHORTLISTED = "shortlisted", _("Shortlisted")
     INTERVIEW = "interview", _("Interview")
     OFFER = "offer", _("Offer")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
+    ACCEPTED = "accepted", pgettext_lazy("careers", "Accepted")
+    DECLINED = "declined", pgettext_lazy("careers", "Declined")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from qiao.careers import permissions
 from qiao.careers.models import (
@@ -491,7 +492,7 @@ def application_set_status(*, actor: User, application: Application, status: str
     if status not in ApplicationStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
     if permissions.application_side(actor, application) is None:
-        raise NotAllowed(_("You may not change this application."))
+        raise NotAllowed(pgettext("careers", "You may not change this application."))
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
         locked.posting = application.posting

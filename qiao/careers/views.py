@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -57,7 +57,9 @@ def _application_or_404(request: HttpRequest, pk: int) -> Application:
     try:
         return selectors.application_get(user=request.user, application_id=pk)
     except Application.DoesNotExist as missing:
-        raise Http404(_("No such application, or you may not see it.")) from missing
+        raise Http404(
+            pgettext("careers", "No such application, or you may not see it.")
+        ) from missing
 
 
 def _search_filters(request: HttpRequest, form: PostingSearchForm) -> selectors.PostingFilters:
@@ -386,7 +388,7 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, str(error))
             return redirect("careers:posting", pk=pk)
         else:
-            messages.success(request, _("Your application was sent."))
+            messages.success(request, pgettext("careers", "Your application was sent."))
             return redirect("careers:application", pk=application.pk)
     return render(request, "careers/apply.html", {"form": form, "posting": posting})
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qiao.core.languages import ContentLanguage, pick_localized
 from qiao.core.models import TimeStampedModel
@@ -31,9 +32,15 @@ class EventKind(models.TextChoices):
 
 class Event(TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=16, choices=EventKind.choices)
-    title_zh = models.CharField(_("title (Chinese)"), max_length=255, blank=True)
-    title_ru = models.CharField(_("title (Russian)"), max_length=255, blank=True)
-    title_en = models.CharField(_("title (English)"), max_length=255, blank=True)
+    title_zh = models.CharField(
+        pgettext_lazy("alliance", "title (Chinese)"), max_length=255, blank=True
+    )
+    title_ru = models.CharField(
+        pgettext_lazy("alliance", "title (Russian)"), max_length=255, blank=True
+    )
+    title_en = models.CharField(
+        pgettext_lazy("alliance", "title (English)"), max_length=255, blank=True
+    )
     summary_zh = models.TextField(_("summary (Chinese)"), max_length=4000, blank=True)
     summary_ru = models.TextField(_("summary (Russian)"), max_length=4000, blank=True)
     summary_en = models.TextField(_("summary (English)"), max_length=4000, blank=True)
@@ -108,7 +115,7 @@ class Event(TimeStampedModel):
 
 class Speaker(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="speakers")
-    name = models.CharField(_("name"), max_length=128)
+    name = models.CharField(pgettext_lazy("alliance", "name"), max_length=128)
     affiliation = models.CharField(_("affiliation"), max_length=255, blank=True)
     bio = models.TextField(_("biography"), max_length=2000, blank=True)
     bio_language = models.CharField(
@@ -141,9 +148,15 @@ class AgendaItem(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=AgendaKind.choices)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
-    title_zh = models.CharField(_("title (Chinese)"), max_length=255, blank=True)
-    title_ru = models.CharField(_("title (Russian)"), max_length=255, blank=True)
-    title_en = models.CharField(_("title (English)"), max_length=255, blank=True)
+    title_zh = models.CharField(
+        pgettext_lazy("alliance", "title (Chinese)"), max_length=255, blank=True
+    )
+    title_ru = models.CharField(
+        pgettext_lazy("alliance", "title (Russian)"), max_length=255, blank=True
+    )
+    title_en = models.CharField(
+        pgettext_lazy("alliance", "title (English)"), max_length=255, blank=True
+    )
     speakers = models.ManyToManyField(Speaker, blank=True, related_name="agenda_items")
 
     class Meta:
@@ -217,7 +230,7 @@ class Registration(TimeStampedModel):
 class MeetingStatus(models.TextChoices):
     REQUESTED = "requested", _("Requested")
     ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
+    DECLINED = "declined", pgettext_lazy("alliance", "Declined")
     CANCELLED = "cancelled", _("Cancelled")
 
 

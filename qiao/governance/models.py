@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qiao.core.languages import pick_localized
 from qiao.organizations.models import Organization
@@ -102,7 +103,9 @@ SINGLE_HOLDER = (
 
 
 class CouncilTerm(models.Model):
-    position = models.CharField(_("position"), max_length=32, choices=CouncilPosition.choices)
+    position = models.CharField(
+        pgettext_lazy("alliance", "position"), max_length=32, choices=CouncilPosition.choices
+    )
     holder_name = models.CharField(_("holder"), max_length=128)
     organization = models.ForeignKey(
         Organization,
@@ -143,7 +146,7 @@ class CouncilTerm(models.Model):
 
 
 class ExpertMember(Trilingual):
-    name = models.CharField(_("name"), max_length=128)
+    name = models.CharField(pgettext_lazy("alliance", "name"), max_length=128)
     organization = models.ForeignKey(
         Organization,
         verbose_name=_("organisation"),
@@ -191,9 +194,15 @@ class GoverningMeeting(Trilingual):
     kind = models.CharField(_("kind"), max_length=32, choices=MeetingKind.choices)
     held_on = models.DateField(_("date"))
     venue = models.CharField(_("venue"), max_length=255, blank=True)
-    title_zh = models.CharField(_("title (Chinese)"), max_length=255, blank=True)
-    title_ru = models.CharField(_("title (Russian)"), max_length=255, blank=True)
-    title_en = models.CharField(_("title (English)"), max_length=255, blank=True)
+    title_zh = models.CharField(
+        pgettext_lazy("alliance", "title (Chinese)"), max_length=255, blank=True
+    )
+    title_ru = models.CharField(
+        pgettext_lazy("alliance", "title (Russian)"), max_length=255, blank=True
+    )
+    title_en = models.CharField(
+        pgettext_lazy("alliance", "title (English)"), max_length=255, blank=True
+    )
     agenda_zh = models.TextField(_("agenda (Chinese)"), blank=True)
     agenda_ru = models.TextField(_("agenda (Russian)"), blank=True)
     agenda_en = models.TextField(_("agenda (English)"), blank=True)

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qiao.alliance.models import Specialty
 from qiao.core.languages import ContentLanguage
@@ -115,7 +116,7 @@ class MoveForm(forms.Form):
             ("under_review", _("Start the review")),
             ("offer", _("Make an offer")),
             ("accepted", _("Accept the offer")),
-            ("declined", _("Decline")),
+            ("declined", pgettext_lazy("alliance", "Decline")),
         ]
     )
     reason = forms.CharField(label=_("Reason"), max_length=2000, required=False)

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qiao.alliance.models import Specialty
 from qiao.core.languages import ContentLanguage, pick_localized
@@ -45,9 +46,15 @@ HSK_LEVELS = [(n, f"HSK {n}") for n in range(1, 10)]  # HSK 3.0 has nine levels
 class Programme(TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=32, choices=ProgrammeKind.choices)
     level = models.CharField(_("level"), max_length=32, choices=Level.choices)
-    title_zh = models.CharField(_("title (Chinese)"), max_length=255, blank=True)
-    title_ru = models.CharField(_("title (Russian)"), max_length=255, blank=True)
-    title_en = models.CharField(_("title (English)"), max_length=255, blank=True)
+    title_zh = models.CharField(
+        pgettext_lazy("alliance", "title (Chinese)"), max_length=255, blank=True
+    )
+    title_ru = models.CharField(
+        pgettext_lazy("alliance", "title (Russian)"), max_length=255, blank=True
+    )
+    title_en = models.CharField(
+        pgettext_lazy("alliance", "title (English)"), max_length=255, blank=True
+    )
     description = models.TextField(_("description"), max_length=4000)
     description_language = models.CharField(
         _("language of the description"), max_length=2, choices=ContentLanguage.choices
@@ -118,7 +125,7 @@ class ApplicationStatus(models.TextChoices):
     UNDER_REVIEW = "under_review", _("Under review")
     OFFER = "offer", _("Offer made")
     ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
+    DECLINED = "declined", pgettext_lazy("alliance", "Declined")
 
 
 OPEN_STATUSES = (

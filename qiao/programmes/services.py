@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from qiao.core.errors import NotAllowed, ServiceError
 from qiao.programmes import permissions
@@ -130,7 +131,7 @@ def application_move(
                 }
             )
         if to == ApplicationStatus.DECLINED and not reason:
-            raise ServiceError(_("Please give the reason for declining."))
+            raise ServiceError(pgettext("alliance", "Please give the reason for declining."))
         if to == ApplicationStatus.OFFER:
             # Lock the programme so two offers cannot both take the last place.
             programme = Programme.objects.select_for_update().get(pk=locked.programme_id)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qiao.alliance.models import Specialty
 from qiao.core.languages import ContentLanguage
@@ -102,9 +103,9 @@ class ResourceVersion(models.Model):
 
 
 class AuthorStatus(models.TextChoices):
-    INVITED = "invited", _("Invited")
+    INVITED = "invited", pgettext_lazy("alliance", "Invited")
     ACCEPTED = "accepted", _("Co-author")
-    DECLINED = "declined", _("Declined")
+    DECLINED = "declined", pgettext_lazy("alliance", "Declined")
 
 
 class Authorship(models.Model):
