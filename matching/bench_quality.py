@@ -57,6 +57,7 @@ from matching.embedders import (
     get_embedder,
 )
 from matching.engine import Analysis, Engine, Scoring
+from matching.machine import cpu_model, memory_gb
 from matching.types import LANGUAGES, Document, Language
 
 ENGINE = "engine"
@@ -354,10 +355,10 @@ class StsSet(NamedTuple):
     second: dict[str, list[str]]  # language -> sentence2 of every row
 
 
-def read_sts_folder(folder: Path, limit: int | None = None) -> StsSet:
+def read_sts_folder(folder: Path, limit: int | None = None, split: str | None = None) -> StsSet:
     """Files named `<anything>-{lang}-{split}.csv`, rows sentence1, sentence2, score (no
-    header), aligned across languages. The first split of SPLIT_PREFERENCE with at least two
-    languages is used."""
+    header), aligned across languages. `split`, or else the first split of SPLIT_PREFERENCE
+    with at least two languages."""
     by_split: dict[str, dict[str, Path]] = {}
     for path in sorted(Path(folder).glob("*.csv")):
         parts = path.stem.split("-")
@@ -366,7 +367,9 @@ def read_sts_folder(folder: Path, limit: int | None = None) -> StsSet:
     usable = [s for s, files in by_split.items() if len(files) >= 2]
     if not usable:
         raise ValueError(f"{folder}: need *-{{lang}}-{{split}}.csv files in two languages")
-    split = next((s for s in SPLIT_PREFERENCE if s in usable), sorted(usable)[0])
+    if split is not None and split not in usable:
+        raise ValueError(f"{folder}: no split {split!r} in two languages; found {sorted(usable)}")
+    split = split or next((s for s in SPLIT_PREFERENCE if s in usable), sorted(usable)[0])
     first: dict[str, list[str]] = {}
     second: dict[str, list[str]] = {}
     gold: list[float] | None = None
@@ -613,7 +616,9 @@ def metadata(argv: Sequence[str], bench: Bench, limit: int | None) -> dict[str, 
         "platform": platform.platform(),
         "machine": platform.machine(),
         "processor": platform.processor(),
+        "cpu_model": cpu_model(),
         "cpu_count": os.cpu_count(),
+        "memory_gb": memory_gb(),
         "numpy": np.__version__,
         "models": bench.models,
         "engine": {"model": DEFAULT_MODEL, "scoring": asdict(Scoring())},

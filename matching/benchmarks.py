@@ -7,18 +7,21 @@
   with every other document in every language. It measures what translation retrieval
   cannot: whether a related text in another language outranks unrelated texts in the
   query's own language ("cross"), and the reverse ("same").
-- `fit_calibration`: the per-language-pair (offset, scale) behind engine.PAIR_CALIBRATION.
+- `fit_calibration`: per-language-pair (offset, scale) from mixed-language halves (the first
+  calibration).
+- `fit_sts_calibration`: the per-language-pair (offset, scale) behind engine.PAIR_CALIBRATION:
+  cosine against graded STS similarity, every language pair (0004-engine-scoring.md).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
 from matching import evaluation
 from matching.embedders import DEFAULT_MODEL, get_embedder
-from matching.engine import Engine, Scoring
+from matching.engine import Analysis, Engine, Scoring
 from matching.types import LANGUAGES, Document, Language
 
 
@@ -45,14 +48,16 @@ def evaluate_parallel(
     """Every direction at line level, then at document level when doc.txt exists.
 
     "embedding": full ranking by cosine (the standard measure; any language files).
-    "engine": the whole engine (calibration, BM25, cues) returning its top 10, so MRR is
-    MRR@10; zh/ru/en files only.
+    "engine": the whole engine (calibration, BM25, cues); zh/ru/en files only. R@1 and R@10
+    come from what `Engine.match` returns (its top 10); a query whose answer is not there
+    gets its rank in the engine's full ordering (`Engine.scores`), so MRR is over all ranks,
+    as for "embedding", and the two methods compare fairly.
     """
     if method == "embedding":
         return _by_embedding(data, model)
     if method != "engine":
         raise ValueError(f"unknown method {method!r}; valid: embedding, engine")
-    _supported(data)
+    langs = sorted(_supported(data))
     levels: list[tuple[str, dict[str, tuple[list[str], list[str]]]]] = [
         ("", {lang: ([str(i) for i in range(len(v))], v) for lang, v in data.lines.items()})
     ]
@@ -62,30 +67,50 @@ def evaluate_parallel(
         levels.append((" (documents)", grouped))
     results = []
     for suffix, corpora in levels:
-        for b in sorted(corpora):
+        engine = Engine(get_embedder(model))
+        queries = {
+            lang: engine.analyze([as_document(f"query:{i}", lang, t) for i, t in enumerate(texts)])
+            for lang, (_, texts) in corpora.items()
+        }
+        for b in langs:
             engine = Engine(get_embedder(model))
             ids, texts = corpora[b]
             engine.upsert([as_document(i, b, t) for i, t in zip(ids, texts, strict=True)])
-            position = {doc_id: j for j, doc_id in enumerate(ids)}
-            for a in sorted(corpora):
+            for a in langs:
                 if a == b:
                     continue
-                q_ids, q_texts = corpora[a]
                 gold = (
                     evaluation.line_relevance(data.lines[a], data.lines[b])
                     if not suffix
-                    else [{i} for i in range(len(q_ids))]
+                    else [{i} for i in range(len(corpora[a][0]))]
                 )
-                ranks = np.zeros(len(q_ids), dtype=np.int64)
-                for i, text in enumerate(q_texts):
-                    query = as_document(f"query:{i}", a, text)
-                    for rank, m in enumerate(engine.match(query, k=10), 1):
-                        if position[m.doc_id] in gold[i]:
-                            ranks[i] = rank
-                            break
+                ranks = np.array(
+                    [
+                        engine_rank(engine, query, a, {ids[j] for j in relevant})
+                        for query, relevant in zip(queries[a], gold, strict=True)
+                    ],
+                    dtype=np.int64,
+                )
                 results.append(evaluation.metrics(f"{a}→{b}{suffix}", ranks))
     results.sort(key=lambda r: ("(documents)" in r.direction, r.direction))
     return results
+
+
+def engine_rank(
+    engine: Engine, query: Analysis, language: Language, relevant: set[str], *, k: int = 10
+) -> int:
+    """1-based rank of the first relevant document: its place in `engine.match_analyzed`'s
+    top k, else (k + 1 at best) its place in the full fused ordering, where, as in
+    `evaluation.first_relevant_ranks`, only non-relevant documents scoring higher count."""
+    for rank, m in enumerate(engine.match_analyzed(query, language, k=k), 1):
+        if m.doc_id in relevant:
+            return rank
+    scores = engine.scores(query, language)
+    best = max((scores[d] for d in relevant if d in scores), default=None)
+    if best is None:
+        return 0
+    higher = sum(1 for d, s in scores.items() if s > best and d not in relevant)
+    return max(k + 1, 1 + higher)
 
 
 def _by_embedding(data: evaluation.ParallelSet, model: str) -> list[evaluation.RetrievalMetrics]:
@@ -199,4 +224,35 @@ def fit_calibration(
             related = np.concatenate([np.eye(n, dtype=bool).ravel()] * 2)
             offset = float(sims[~related].mean())
             out[a, b] = (offset, float(sims[related].mean()) - offset)
+    return out
+
+
+def fit_sts_calibration(
+    first: Mapping[str, Sequence[str]],
+    second: Mapping[str, Sequence[str]],
+    grades: Sequence[float],
+    model: str = DEFAULT_MODEL,
+) -> dict[tuple[str, str], tuple[float, float]]:
+    """(offset, scale) per unordered language pair such that cosine ≈ offset + scale · grade/5:
+    least squares of the engine's document-vector cosine on the gold grade (0–5), over rows
+    whose sentence 1 is in language a and sentence 2 in b (and, for a ≠ b, the reverse).
+    `first[lang]` / `second[lang]` are the rows' sentences, aligned across languages."""
+    langs = [lang for lang in LANGUAGES if lang in first and lang in second]
+    engine = Engine(get_embedder(model))
+
+    def vectors(texts: Sequence[str], lang: Language) -> np.ndarray:
+        docs = [as_document(str(j), lang, t) for j, t in enumerate(texts)]
+        return np.vstack([a.vector for a in engine.analyze(docs)])
+
+    one = {lang: vectors(first[lang], lang) for lang in langs}
+    two = {lang: vectors(second[lang], lang) for lang in langs}
+    x = np.asarray(grades, dtype=np.float64) / 5.0
+    out: dict[tuple[str, str], tuple[float, float]] = {}
+    for i, a in enumerate(langs):
+        for b in langs[i:]:
+            pairs = {(a, b), (b, a)}
+            cos = np.concatenate([np.einsum("ij,ij->i", one[p], two[q]) for p, q in sorted(pairs)])
+            xs = np.concatenate([x] * len(pairs))
+            scale, offset = np.polyfit(xs, cos, 1)
+            out[a, b] = (float(offset), float(scale))
     return out

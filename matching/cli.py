@@ -6,6 +6,7 @@
     python -m matching match DIR DOCS.jsonl [-k 10] [--filter key=value ...]
     python -m matching eval-parallel FOLDER [--model NAME] [--method embedding|engine]
     python -m matching eval-halves FOLDER [--compare] [--fit] [--bm25-weight W] [--cue-weight W]
+    python -m matching fit-sts FOLDER [--split dev]   # engine.PAIR_CALIBRATION from STS grades
     python -m matching bench-embed FILE [--model NAME] [--batch-size 32]
 
 A document line: {"id": "...", "language": "zh|ru|en", "fields": {"title": "...", ...},
@@ -26,7 +27,7 @@ from typing import Any, TextIO
 from matching import benchmarks, evaluation
 from matching.embedders import DEFAULT_MODEL, EmbedderError, available_embedders, get_embedder
 from matching.engine import Engine, Scoring
-from matching.index import IndexMismatchError
+from matching.index import DEFAULT_ANN_THRESHOLD, IndexMismatchError
 from matching.storage import StorageError
 from matching.types import LANGUAGES, Document, Filters, Match
 
@@ -257,6 +258,23 @@ def cmd_eval_halves(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_fit_sts(args: argparse.Namespace, out: TextIO) -> int:
+    from matching.bench_quality import read_sts_folder
+
+    try:
+        data = read_sts_folder(Path(args.folder), split=args.split)
+    except (OSError, ValueError) as exc:
+        raise UsageError(str(exc)) from exc
+    fitted = benchmarks.fit_sts_calibration(data.first, data.second, data.gold, args.model)
+    print(
+        f"{args.folder} ({data.split}, {len(data.gold)} rows): cosine = offset + scale·grade/5",
+        file=out,
+    )
+    for (a, b), (offset, scale) in fitted.items():
+        print(f"  {a}-{b}: ({offset:.3f}, {scale:.3f})", file=out)
+    return 0
+
+
 def cmd_bench_embed(args: argparse.Namespace, out: TextIO) -> int:
     lines = [x for x in Path(args.file).read_text(encoding="utf-8").splitlines() if x.strip()]
     if not lines:
@@ -290,7 +308,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("docs", help="documents, one JSON object per line")
     p.add_argument("--out", required=True, help="index directory (created or replaced)")
     p.add_argument("--model", default=DEFAULT_MODEL, help=f"embedding model: {models}")
-    p.add_argument("--ann-threshold", type=int, default=200_000, help="HNSW beyond this size")
+    p.add_argument(
+        "--ann-threshold", type=int, default=DEFAULT_ANN_THRESHOLD, help="HNSW beyond this size"
+    )
     p.add_argument(
         "--match-out",
         metavar="FILE",
@@ -343,6 +363,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fit", action="store_true", help="print the fitted language-pair calibration")
     p.add_argument("--verbose", action="store_true", help="every direction, not just the means")
     p.set_defaults(run=cmd_eval_halves)
+
+    p = sub.add_parser("fit-sts", help="fit the language-pair calibration on graded STS pairs")
+    p.add_argument("folder", help="STS folder of *-{lang}-{split}.csv files")
+    p.add_argument("--split", default="dev", help="which split to fit on (default dev)")
+    p.add_argument("--model", default=DEFAULT_MODEL, help=f"embedding model: {models}")
+    p.set_defaults(run=cmd_fit_sts)
 
     p = sub.add_parser("bench-embed", help="embedding throughput on a text file, one per line")
     p.add_argument("file")

@@ -21,6 +21,7 @@ import math
 import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -34,6 +35,7 @@ from matching.lexical import BM25Index, CueIndex, cue_kind, cue_score
 from matching.text import (
     PASSAGE_MAX_CHARS,
     Mention,
+    Term,
     analyze,
     detect_language,
     extract_codes,
@@ -60,16 +62,16 @@ DocVector = Literal["text", "passages", "both"]
 # similarity / 5 whichever two languages are involved: offset = the expected cosine of an
 # unrelated pair (STS grade 0), scale = how much a grade-5 pair adds. Fitted by least squares
 # of cosine on grade over the STS-B dev pairs in every language pair (0004-engine-scoring.md,
-# `python -m matching.benchmarks sts ../shared/benchmarks/sts/stsb-multi-mt --fit`).
+# `python -m matching fit-sts ../shared/benchmarks/sts/stsb-multi-mt`).
 PAIR_CALIBRATION: Mapping[frozenset[str], tuple[float, float]] = {
-    frozenset({"en"}): (0.225, 0.705),
-    frozenset({"ru"}): (0.176, 0.692),
-    frozenset({"zh"}): (0.235, 0.667),
-    frozenset({"en", "ru"}): (0.189, 0.566),
+    frozenset({"en"}): (0.225, 0.706),
+    frozenset({"ru"}): (0.176, 0.693),
+    frozenset({"zh"}): (0.235, 0.668),
+    frozenset({"en", "ru"}): (0.189, 0.567),
     frozenset({"en", "zh"}): (0.204, 0.528),
-    frozenset({"ru", "zh"}): (0.188, 0.487),
+    frozenset({"ru", "zh"}): (0.188, 0.488),
 }
-_UNKNOWN_PAIR = (0.194, 0.527)  # query language unknown: the cross-language average
+_UNKNOWN_PAIR = (0.194, 0.528)  # query language unknown: the cross-language average
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,11 @@ def _short(document: Document) -> bool:
     """Text that fits in one passage: the model reads it whole, and averaging in its
     sentences only adds noise (0004-engine-scoring.md)."""
     return len(document.text.strip()) <= PASSAGE_MAX_CHARS[document.language]
+
+
+def _lexical(documents: Sequence[Document]) -> list[tuple[list[Term], tuple[Mention, ...]]]:
+    """Keyword terms and cues of each document."""
+    return [(analyze(d.text, d.language), _cues(d.text, d.language)) for d in documents]
 
 
 def _cues(text: str, language: Language) -> tuple[Mention, ...]:
@@ -234,11 +241,18 @@ class Engine:
         texts = [t for p in passages for t in p]
         mode = self.scoring.doc_vector
         whole = [d.text[:MAX_TEXT_CHARS] or "-" for d in documents] if mode != "passages" else []
-        vectors = _embed_once(self.embedder, texts + whole)
+        # Keywords and cues are pure Python; the model releases the GIL while it runs, so they
+        # are computed in a second thread meanwhile (0004-engine-scoring.md, "Throughput").
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            lexical = pool.submit(_lexical, documents)
+            vectors = _embed_once(self.embedder, texts + whole)
+            terms_and_cues = lexical.result()
         passage_vectors, text_vectors = vectors[: len(texts)], vectors[len(texts) :]
         out = []
         start = 0
-        for i, (document, parts) in enumerate(zip(documents, passages, strict=True)):
+        for i, (document, parts, (terms, cues)) in enumerate(
+            zip(documents, passages, terms_and_cues, strict=True)
+        ):
             pv = passage_vectors[start : start + len(parts)]
             start += len(parts)
             if mode == "text" or (mode == "both" and _short(document)):
@@ -247,7 +261,6 @@ class Engine:
                 vector = _unit(pv.mean(axis=0))
             else:
                 vector = _unit(text_vectors[i] + _unit(pv.mean(axis=0)))
-            terms = analyze(document.text, document.language)
             surfaces: dict[str, str] = {}
             for term in terms:
                 surfaces.setdefault(term.key, term.surface)
@@ -258,7 +271,7 @@ class Engine:
                     vector=np.ascontiguousarray(vector, dtype=np.float32),
                     tokens=tuple(t.key for t in terms),
                     surfaces=surfaces,
-                    cues=_cues(document.text, document.language),
+                    cues=cues,
                 )
             )
         return out

@@ -14,6 +14,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 from matching.types import Language
@@ -123,9 +124,33 @@ def _opencc() -> Any:
     return opencc.OpenCC("t2s")
 
 
+@functools.cache
+def _traditional() -> re.Pattern[str]:
+    """Any character OpenCC t2s would change: the characters its TSCharacters table maps to
+    something else, and those that differ inside its TSPhrases entries (瞭, 藉, 覆 ...). A text
+    with none of them comes out of t2s unchanged, so it can skip the converter."""
+    import opencc
+
+    folder = Path(opencc.__file__).parent / "dictionary"
+    chars: set[str] = set()
+    for name in ("TSCharacters.txt", "TSPhrases.txt"):
+        for line in (folder / name).read_text(encoding="utf-8").splitlines():
+            key, _, values = line.partition("\t")
+            value = values.split()[0] if values.split() else key
+            if len(key) == 1:
+                if value != key:
+                    chars.add(key)
+            elif len(value) == len(key):
+                chars.update(k for k, v in zip(key, value, strict=True) if k != v)
+            elif value != key:
+                chars.update(key)
+    return re.compile("[" + re.escape("".join(sorted(chars))) + "]")
+
+
+@functools.lru_cache(maxsize=1024)
 def to_simplified(text: str) -> str:
     """Fold Traditional Chinese characters to Simplified (OpenCC t2s); other text unchanged."""
-    if not _HAN.search(text):
+    if not _HAN.search(text) or not _traditional().search(text):
         return text
     return str(_opencc().convert(text))
 
@@ -348,12 +373,28 @@ def stem(word: str, language: Literal["ru", "en"]) -> str:
     return str(_stemmer(language).stemWord(word))
 
 
+@functools.lru_cache(maxsize=512)
+def _zh_cut(text: str) -> tuple[str, ...]:
+    """jieba.lcut, remembered: keywords and names segment the same normalised text."""
+    return tuple(_jieba().lcut(text))
+
+
 def zh_words(text: str, *, for_search: bool = True) -> list[str]:
     """jieba segmentation; `for_search` adds the shorter words inside long ones
-    (哈尔滨工业大学 → 哈尔滨, 工业, 大学, 哈尔滨工业大学), which suits keyword matching."""
-    jieba = _jieba()
-    words: list[str] = jieba.lcut_for_search(text) if for_search else jieba.lcut(text)
-    return words
+    (哈尔滨工业大学 → 哈尔滨, 工业, 大学, 哈尔滨工业大学), which suits keyword matching.
+    That is jieba's cut_for_search, computed from the (cached) plain cut."""
+    words = _zh_cut(text)
+    if not for_search:
+        return list(words)
+    freq = _jieba().dt.FREQ
+    out: list[str] = []
+    for w in words:
+        if len(w) > 2:
+            out.extend(w[i : i + 2] for i in range(len(w) - 1) if freq.get(w[i : i + 2]))
+        if len(w) > 3:
+            out.extend(w[i : i + 3] for i in range(len(w) - 2) if freq.get(w[i : i + 3]))
+        out.append(w)
+    return out
 
 
 def analyze(text: str, language: Language) -> list[Term]:
@@ -463,6 +504,7 @@ _MULTIPLIERS: dict[str, float] = {
     "百万": 1e6,
     "млрд": 1e9,
     "billion": 1e9,
+    "bn": 1e9,
     "亿": 1e8,
 }
 
@@ -483,7 +525,6 @@ _NUMBER = re.compile(
     r"(?:\s?(?P<unit>" + _alternation(list(_UNIT_OF)) + r")(?![a-zа-яёA-ZА-ЯЁ0-9]))?",
     re.IGNORECASE,
 )
-_YEAR = re.compile(r"^(19|20)\d\d$")
 
 
 def extract_numbers(text: str, language: Language) -> list[Mention]:
@@ -508,8 +549,8 @@ def extract_numbers(text: str, language: Language) -> list[Mention]:
             if unit_text not in _CASED and unit_text.lower() not in _UNIT_OF:
                 unit = None  # a cased-only unit matched case-insensitively ("в", "а")
         number = _format_number(value)
-        if unit == "yr" and _YEAR.match(number) and not frac:
-            unit = None  # "2025年", "2025 год": a date, not a duration
+        if unit == "yr" and not frac and _is_year(value, unit_text or ""):
+            unit = None  # "2025年", "1759 年", "2025 год": a date, not a duration
         if unit is None:
             if value < 10 and not frac:
                 continue
@@ -520,6 +561,13 @@ def extract_numbers(text: str, language: Language) -> list[Mention]:
             surface = m.group(0)
         out.append(Mention(key, surface.strip()))
     return out
+
+
+def _is_year(value: float, unit_text: str) -> bool:
+    """A calendar year: 1000-2100 written with 年/год/года (not лет, years), or 19xx/20xx."""
+    if 1900 <= value <= 2099:
+        return True
+    return 1000 <= value <= 2100 and unit_text.lower() in ("年", "год", "года", "year")
 
 
 def _format_number(value: float) -> str:
@@ -559,8 +607,11 @@ _STANDARD = re.compile(
 )
 # A token with Latin letters: PLC, IoT, LiDAR, 5G, H2, CO2, Wi-Fi, R&D
 _LATIN_TOKEN = re.compile(
-    r"(?<![A-Za-z0-9&])[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*(?:[-&+/][A-Za-z0-9]+)*"
+    r"(?<![A-Za-z0-9&])(?<![0-9][.,])[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*(?:[-&+/][A-Za-z0-9]+)*"
 )
+_MEASURE_TOKEN = re.compile(r"\d+(?:[.,]\d+)?[A-Za-z]+")  # 5MW, 10kg, 8bn
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th|s)", re.IGNORECASE)  # 60th, 1930s: numbers
+_PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s")  # AMs, TVs: the acronym
 _CYR_ACRONYM = re.compile(r"(?<!\w)[А-ЯЁ]{2,6}(?!\w)")
 # Acronyms whose usual form differs between the languages -> one shared key.
 _ACRONYMS: dict[str, str] = {
@@ -613,12 +664,18 @@ def extract_codes(text: str, language: Language) -> list[Mention]:
 
     for m in _LATIN_TOKEN.finditer(text):
         token = m.group(0)
+        if language == "en" and token.isalpha() and (token.islower() or token[1:].islower()):
+            continue  # an ordinary word ("the", "Harbin"): never code-like, the common case
         if not free(m.span()):
             continue
-        if re.fullmatch(r"\d+(?:[.,]\d+)?[A-Za-z]+", token) and _is_unit(
-            re.sub(r"^[\d.,]+", "", token)
-        ):
-            continue  # "5MW", "10kg": a measure, not a code
+        if token[0].isdigit() and _MEASURE_TOKEN.fullmatch(token):
+            suffix = token.lstrip("0123456789.,")
+            if _is_unit(suffix) or suffix.lower() in _MULTIPLIERS:
+                continue  # "5MW", "10kg", "8bn": a measure or a number, not a code
+        if _ORDINAL.fullmatch(token):
+            continue
+        if _PLURAL_ACRONYM.fullmatch(token):
+            token = token[:-1]
         if language == "en":
             if not _looks_like_code(token):
                 continue
@@ -666,6 +723,7 @@ _GAZETTEER: dict[str, tuple[str, ...]] = {
     "far-east": ("far east", "дальн восток", "дальневосточн", "远东"),
 }
 _GAZETTEER_KEY = {v: k for k, vs in _GAZETTEER.items() for v in vs}
+_ZH_GAZETTEER = tuple((v, k) for v, k in _GAZETTEER_KEY.items() if _HAN.search(v))
 _NAME_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nt", "nz"})
 _COUNTRIES = frozenset({"中国", "俄罗斯", "china", "russia", "россия", "китай", "рф", "кнр"})
 # Case endings that end in a consonant (vowels vanish from the skeleton anyway): Хабаровском.
@@ -700,10 +758,14 @@ def extract_names(text: str, language: Language) -> list[Mention]:
     out: list[Mention] = []
     if language == "zh":
         tags = _zh_word_tags()
-        for word in zh_words(to_simplified(text), for_search=False):
+        simplified = to_simplified(text)
+        gazetteer = [(v, k) for v, k in _ZH_GAZETTEER if v in simplified]
+        # The cut of the normalised text, which `analyze` has just made (`_zh_cut` remembers
+        # it); the tags concern Han words, which normalising leaves as they are.
+        for word in zh_words(normalize(text), for_search=False):
             if len(word) < 2 or not _HAN.search(word) or word in _COUNTRIES:
                 continue
-            places = [k for v, k in _GAZETTEER_KEY.items() if _HAN.search(v) and v in word]
+            places = [k for v, k in gazetteer if v in word]
             if places:  # also 哈尔滨工业大学 -> Harbin
                 out.extend(Mention("place:" + k, word) for k in places)
             elif tags.get(word) in _NAME_TAGS:
@@ -725,9 +787,8 @@ def extract_names(text: str, language: Language) -> list[Mention]:
                 continue
             if (i == 0 and m.start() == 0) or lower in lowercase_words:
                 continue  # a capital that only opens the sentence, or a word also written lowercase
-            latin = transliterate_cyrillic(
-                _RU_CASE_ENDING.sub("", lower) if language == "ru" else lower
-            )
+            cyrillic = bool(re.search("[а-яё]", lower))
+            latin = transliterate_cyrillic(_RU_CASE_ENDING.sub("", lower) if cyrillic else lower)
             key = name_key(latin)
             if len(key) >= 3:
                 out.append(Mention("name:" + key, word))

@@ -6,12 +6,16 @@ import pytest
 
 from matching.benchmarks import (
     UnsupportedFolder,
+    as_document,
+    engine_rank,
     evaluate_halves,
     evaluate_parallel,
     fit_calibration,
+    fit_sts_calibration,
     split_halves,
 )
-from matching.engine import Scoring
+from matching.embedders import Embedder
+from matching.engine import Engine, Scoring
 from matching.evaluation import ParallelSet, read_parallel_folder
 
 LINES = {
@@ -88,3 +92,25 @@ def test_engine_method_needs_supported_languages(folder: Path) -> None:
     results = evaluate_parallel(read_parallel_folder(folder), method="engine")
     assert len(results) == 12
     assert all(r.recall_at_1 == 1.0 for r in results)
+
+
+def test_fit_sts_calibration_puts_grades_on_one_scale() -> None:
+    """Grade-5 rows are paraphrases, grade-0 rows unrelated: the fitted scale is positive and
+    every pair of languages gets its own line."""
+    first = {lang: [LINES[lang][i] for i in (0, 2, 4)] for lang in LINES}
+    second = {lang: [LINES[lang][i] for i in (0, 5, 1)] for lang in LINES}
+    fitted = fit_sts_calibration(first, second, [5.0, 0.0, 0.0])
+    assert len(fitted) == 6
+    assert all(scale > 0.2 for _, scale in fitted.values())
+
+
+def test_engine_rank_counts_only_better_non_relevant_documents(embedder: Embedder) -> None:
+    engine = Engine(embedder)
+    engine.upsert([as_document(str(i), "ru", t) for i, t in enumerate(LINES["ru"])])
+    query = engine.analyze([as_document("q", "en", LINES["en"][2])])[0]
+    assert engine_rank(engine, query, "en", {"2"}) == 1
+    # beyond the top k: the place in the full ordering, at least k + 1
+    scores = engine.scores(query, "en")
+    worst = min(scores, key=lambda d: scores[d])
+    assert engine_rank(engine, query, "en", {worst}, k=2) == len(LINES["ru"])
+    assert engine_rank(engine, query, "en", {"missing"}) == 0

@@ -225,3 +225,46 @@ def test_aligned_passages_are_one_to_one(embedder: Embedder) -> None:
     assert len(pairs) == 2
     assert {p.match_passage for p in pairs} == {"可在零下40℃运行。", "5兆瓦风力发电机。"}
     assert pairs[0].similarity >= pairs[1].similarity
+
+
+class _Counting:
+    """An embedder that records every batch it is asked to embed."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner, self.name, self.dim = inner, inner.name, inner.dim
+        self.batches: list[list[str]] = []
+
+    def embed(self, texts: list[str]) -> object:
+        self.batches.append(list(texts))
+        return self.inner.embed(texts)
+
+
+def test_short_documents_use_their_whole_text_and_embed_it_once(embedder: Embedder) -> None:
+    counting = _Counting(embedder)
+    engine = Engine(counting)  # type: ignore[arg-type]
+    one = Document(id="one", language="en", fields={"text": "Wind turbines for cold climates."})
+    two = Document(
+        id="two",
+        language="en",
+        fields={"text": "Wind turbines for cold climates. They keep working in severe frost."},
+    )
+    engine.upsert([one, two])
+    # each distinct text once: one's text is also its only passage and two's first passage
+    assert sorted(counting.batches[0]) == sorted(
+        [one.text, "They keep working in severe frost.", two.text]
+    )
+    whole = embedder.embed([two.text])[0]
+    analysis = engine.analyze([two])[0]
+    # the whole-text vector (up to batch padding), not a mix with the passages
+    assert float(analysis.vector @ whole) == pytest.approx(1.0, abs=1e-3)
+
+
+def test_match_analyzed_equals_match(engine: Engine, corpus: list[Document]) -> None:
+    query = Document(
+        id="q", language="ru", fields={"text": "ветровая турбина для холодного климата"}
+    )
+    analysis = engine.analyze([query])[0]
+    assert ids(engine.match_analyzed(analysis, "ru", k=3)) == ids(engine.match(query, k=3))
+    assert engine.match_analyzed(analysis, "ru", k=0) == []
+    top = ids(engine.match(query, k=1))[0]
+    assert top not in ids(engine.match_analyzed(analysis, "ru", k=3, exclude=top))

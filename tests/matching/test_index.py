@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from matching import Embedder, IndexMismatchError, VectorIndex
+from matching import Embedder, Hit, IndexMismatchError, VectorIndex
 
 MODEL = "test-model"
 NTREX = Path(__file__).resolve().parents[3] / "shared/benchmarks/parallel/ntrex128"
@@ -151,3 +151,124 @@ def test_exact_and_hnsw_agree_on_real_sentences(embedder: Embedder) -> None:
         assert all(len(hits) == 10 for hits in got)
         top1 = np.mean([a[0].id == b[0].id for a, b in zip(want, got, strict=True)])
         assert top1 >= 0.97
+
+
+# --- the quantised graph ("hnsw": HNSW over 8-bit codes) -----------------------------------------
+
+
+def recall_at_10(got: list[list[Hit]], want: list[list[Hit]]) -> float:
+    pairs = zip(got, want, strict=True)
+    return float(np.mean([len({h.id for h in a} & {h.id for h in b}) / 10 for a, b in pairs]))
+
+
+def test_quantised_graph_recalls_what_exact_search_finds() -> None:
+    vectors = unit_rows(3000, dim=32, seed=3)
+    ids = [f"d{i:04d}" for i in range(3000)]
+    exact = VectorIndex(32, MODEL)
+    graph = VectorIndex(32, MODEL, ann_threshold=1000)
+    for index in (exact, graph):
+        index.add(ids, vectors, model=MODEL)
+    assert (exact.kind, exact.codec) == ("exact", "float32")
+    assert (graph.kind, graph.codec) == ("hnsw", "sq8")
+    stats = graph.stats()
+    assert stats["vector_bytes"] == 3000 * 32  # one byte per dimension
+    assert stats["graph_bytes"] > 0
+    queries = unit_rows(200, dim=32, seed=4)
+    assert recall_at_10(graph.search(queries, k=10), exact.search(queries, k=10)) >= 0.95
+    # decoded vectors are close to the originals
+    assert np.abs(graph.vector("d0007") - vectors[7]).max() < 0.01
+
+
+def test_quantised_graph_survives_save_and_load(tmp_path: Path) -> None:
+    vectors = unit_rows(600, dim=16, seed=5)
+    index = VectorIndex(16, MODEL, ann_threshold=200)
+    index.add([f"d{i:03d}" for i in range(600)], vectors, model=MODEL)
+    index.remove(["d001", "d002"])
+    index.save(tmp_path / "idx")
+    manifest = json.loads((tmp_path / "idx" / "manifest.json").read_text())
+    assert (manifest["kind"], manifest["codec"]) == ("hnsw", "sq8")
+    generation = tmp_path / "idx" / manifest["generation"]
+    assert (generation / "hnsw.faiss").exists()
+    assert not (generation / "vectors.npy").exists()  # no float copy of a large corpus
+    loaded = VectorIndex.load(tmp_path / "idx", model=MODEL, ann_threshold=200)
+    assert (loaded.kind, len(loaded), loaded.tombstones) == ("hnsw", 598, 2)
+    queries = unit_rows(50, dim=16, seed=6)
+    assert loaded.search(queries, k=10) == index.search(queries, k=10)
+    allowed = {f"d{i:03d}" for i in range(0, 600, 3)}
+    assert loaded.search(queries, 5, allowed) == index.search(queries, 5, allowed)
+    np.testing.assert_array_equal(loaded.vector("d300"), index.vector("d300"))
+
+
+def test_quantised_graph_add_update_remove_behave_like_exact() -> None:
+    vectors = unit_rows(800, dim=16, seed=7)
+    ids = [f"d{i:03d}" for i in range(800)]
+    exact = VectorIndex(16, MODEL)
+    graph = VectorIndex(16, MODEL, ann_threshold=300)
+    fresh = unit_rows(50, dim=16, seed=8)
+    for index in (exact, graph):
+        index.add(ids, vectors, model=MODEL)
+        index.add(["d010"], vectors[[20]], model=MODEL)  # update: d010 now sits on d020
+        index.remove(["d030", "d031", "missing"])
+        index.add([f"n{i}" for i in range(50)], fresh, model=MODEL)
+    assert graph.kind == "hnsw" and graph.tombstones == 3
+    for index in (exact, graph):
+        assert len(index) == 848 and "d030" not in index and "n7" in index
+        assert {h.id for h in index.search(vectors[20], k=2)[0]} == {"d010", "d020"}
+        assert all(h.id not in {"d030", "d031"} for h in index.search(vectors[30], k=50)[0])
+    assert graph.ids() == exact.ids()
+    queries = np.vstack([fresh[:20], vectors[100:120]])
+    got = graph.search(queries, k=1)
+    want = exact.search(queries, k=1)
+    assert [g[0].id for g in got] == [w[0].id for w in want]
+
+
+def test_quantised_compaction_keeps_codes_exactly() -> None:
+    vectors = unit_rows(500, dim=16, seed=9)
+    index = VectorIndex(16, MODEL, ann_threshold=100, rebuild_fraction=0.2)
+    index.add([f"d{i:03d}" for i in range(500)], vectors, model=MODEL)
+    before = {i: index.vector(i) for i in ("d200", "d499")}
+    index.remove([f"d{i:03d}" for i in range(120)])  # 24 % tombstones: rebuilt
+    assert index.kind == "hnsw" and index.tombstones == 0 and len(index) == 380
+    for doc_id, vector in before.items():  # decoded rows re-encode to the same codes
+        np.testing.assert_array_equal(index.vector(doc_id), vector)
+    assert index.search(vectors[250], k=1)[0][0].id == "d250"
+
+
+def test_graph_returns_to_exact_only_below_half_the_threshold() -> None:
+    vectors = unit_rows(120, dim=16, seed=10)
+    ids = [f"d{i:03d}" for i in range(120)]
+    index = VectorIndex(16, MODEL, ann_threshold=100, rebuild_fraction=0.1)
+    index.add(ids, vectors, model=MODEL)
+    assert index.kind == "hnsw"
+    index.remove(ids[:30])  # 90 left, compacted, still above half the threshold
+    assert (index.kind, index.tombstones) == ("hnsw", 0)
+    index.add(["x"], vectors[:1], model=MODEL)  # no flip-flop around the threshold
+    assert index.kind == "hnsw"
+    index.remove(ids[30:80])  # 41 left
+    assert index.kind == "exact" and len(index) == 41
+    assert index.search(vectors[100], k=1)[0][0].id == "d100"
+
+
+def test_reads_the_previous_format(tmp_path: Path) -> None:
+    """Format /1 stored float rows for every kind (and an HNSWFlat graph, ignored now)."""
+    vectors = unit_rows(40)
+    directory = tmp_path / "gen"
+    directory.mkdir()
+    np.save(directory / "vectors.npy", vectors)
+    ids: list[str | None] = [f"d{i:03d}" for i in range(40)]
+    ids[3] = None
+    manifest = {"format": "qiao-vector-index/1", "model": MODEL, "dim": 16, "kind": "hnsw"}
+    manifest |= {"count": 39, "ids": ids}
+    for threshold, kind in ((10, "hnsw"), (100, "exact")):
+        index = VectorIndex.read_from(manifest, directory, model=MODEL, ann_threshold=threshold)
+        assert index.kind == kind and len(index) == 39 and "d003" not in index
+        assert index.search(vectors[5], k=1)[0][0].id == "d005"
+
+
+def test_single_queries_do_not_change_the_thread_setting() -> None:
+    from matching.index import faiss
+
+    threads = faiss.omp_get_max_threads()
+    index, vectors = make(n=200)
+    index.search(vectors[0], k=5)
+    assert faiss.omp_get_max_threads() == threads

@@ -161,3 +161,41 @@ def test_names_match_across_scripts() -> None:
     }
     zh = {m.key for m in extract_names("哈尔滨的公司，伊万诺夫去了伊尔库茨克。", "zh")}
     assert {"place:harbin", "name:fnf", "name:lkck"} <= ru & en & zh
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "keys"),
+    [
+        ("построен в 1759 году", "ru", ["1759"]),  # a year, not a duration
+        ("建于1759年", "zh", ["1759"]),
+        ("за 15 лет", "ru", ["15 yr"]),  # a duration
+        ("a deal worth $8bn", "en", ["8000000000"]),
+    ],
+)
+def test_years_and_multipliers(text: str, language: str, keys: list[str]) -> None:
+    assert [m.key for m in extract_numbers(text, language)] == keys  # type: ignore[arg-type]
+
+
+def test_ordinals_plurals_and_measures_are_not_codes() -> None:
+    keys = [
+        m.key for m in extract_codes("The 60th anniversary of the 1930s: TVs, 8bn, 3.5kg", "en")
+    ]
+    assert keys == ["tv"]
+
+
+def test_fast_paths_agree_with_opencc_and_jieba() -> None:
+    import jieba
+    import opencc
+
+    convert = opencc.OpenCC("t2s").convert
+    for text in (
+        "哈爾濱工業大學的焊接技術",
+        "一目瞭然",
+        "反覆試驗",
+        "哈尔滨工业大学的焊接技术",
+        "abc",
+    ):
+        assert to_simplified(text) == convert(text)
+    text = "哈尔滨工业大学开发了低温焊接技术"
+    assert zh_words(text) == jieba.lcut_for_search(text)
+    assert zh_words(text, for_search=False) == jieba.lcut(text)

@@ -1,0 +1,367 @@
+"""Regenerate benchmarks/RESULTS.md from the JSON the benchmark commands wrote.
+
+    qiao bench quality ../shared/benchmarks/parallel/* --json benchmarks/results/quality.json
+    qiao bench speed --json benchmarks/results/speed.json
+    python benchmarks/ray_cluster.py            # writes var/bench/ray.json; copy it here
+    python benchmarks/make_results.py           # rewrites benchmarks/RESULTS.md
+
+Never edit RESULTS.md by hand: every figure in it comes from a JSON file in
+benchmarks/results/, which records the command and the machine that produced it.
+`render(folder)` returns the Markdown; `main` writes it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+Section = Callable[[dict[str, Any]], list[str]]
+
+
+def _load(folder: Path, name: str) -> dict[str, Any] | None:
+    path = folder / f"{name}.json"
+    if not path.exists():
+        return None
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def _f(value: Any, digits: int = 3) -> str:
+    return f"{value:.{digits}f}" if isinstance(value, int | float) else "n/a"
+
+
+def _machine(meta: dict[str, Any]) -> str:
+    """One line from whatever machine fields a benchmark recorded."""
+    cores = meta.get("cpu_count") or meta.get("cores")
+    cpu = meta.get("cpu_model") or meta.get("cpu") or meta.get("processor")
+    memory = meta.get("memory_gb")
+    parts = [
+        f"{cores} cores" if cores else "",
+        str(cpu or ""),
+        f"{memory} GB RAM" if memory else "",
+        f"Python {meta['python']}" if meta.get("python") else "",
+        str(meta.get("platform", "")),
+    ]
+    return ", ".join(p for p in parts if p)
+
+
+def _command(value: Any) -> str:
+    return " ".join(value) if isinstance(value, list) else str(value)
+
+
+# --- quality -------------------------------------------------------------------------------------
+
+
+def quality_section(data: dict[str, Any]) -> list[str]:
+    meta = data["meta"]
+    systems = ["engine", *meta.get("models", [])]
+    lines = [
+        "## Quality: `qiao bench quality`",
+        "",
+        f"Command: `{meta['command']}`  ",
+        f"Machine: {_machine(meta)}; run {meta['date']}, {_f(meta.get('seconds'), 0)} s.",
+        "",
+        "R@1 / R@10 / MRR per direction; Δ = engine minus the best raw model (R@1, MRR).",
+        "",
+    ]
+    header = "| folder | level | direction | " + " | ".join(systems) + " | Δ R@1 | Δ MRR |"
+    lines += [header, "|" + "---|" * (len(systems) + 5)]
+    for folder in data["parallel"]:
+        for row in folder["results"]:
+            cells = []
+            for system in systems:
+                m = row["systems"].get(system)
+                cells.append(
+                    "n/a"
+                    if not m
+                    else f"{_f(m['recall_at_1'])} / {_f(m['recall_at_10'])} / {_f(m['mrr'])}"
+                )
+            raw = [row["systems"][s] for s in systems[1:] if row["systems"].get(s)]
+            engine = row["systems"].get("engine")
+            deltas = [
+                f"{engine[key] - max(m[key] for m in raw):+.3f}" if engine and raw else "n/a"
+                for key in ("recall_at_1", "mrr")
+            ]
+            lines.append(
+                f"| {folder['name']} | {row['level']} | {row['direction']} | "
+                + " | ".join(cells)
+                + f" | {deltas[0]} | {deltas[1]} |"
+            )
+    sib = data.get("sib") or {}
+    if sib.get("results"):
+        lines += [
+            "",
+            f"### Topic agreement, SIB-200 ({sib.get('split', '?')} split, "
+            f"{sib.get('rows', '?')} rows, k={sib.get('k', '?')})",
+            "",
+            "Topic precision@10 / kNN label accuracy, cross-lingual neighbours only.",
+            "",
+            "| direction | " + " | ".join(systems) + " |",
+            "|" + "---|" * (len(systems) + 1),
+        ]
+        by_dir: dict[str, dict[str, Any]] = {}
+        for r in sib["results"]:
+            by_dir.setdefault(r["direction"], {})[r["system"]] = r
+        for direction, row in by_dir.items():
+            cells = [
+                f"{_f(row[s].get('topic_precision_at_10'))} / {_f(row[s].get('knn_accuracy'))}"
+                if s in row
+                else "n/a"
+                for s in systems
+            ]
+            lines.append(f"| {direction} | " + " | ".join(cells) + " |")
+    sts = data.get("sts") or {}
+    if sts.get("results"):
+        lines += [
+            "",
+            f"### Graded similarity, STS-B multi-MT ({sts.get('split', '?')} split, "
+            f"{sts.get('pairs', '?')} pairs)",
+            "",
+            "Spearman correlation with the gold 0–5 grade, the two sentences in the languages "
+            "of the direction.",
+            "",
+            "| direction | " + " | ".join(systems) + " |",
+            "|" + "---|" * (len(systems) + 1),
+        ]
+        by_dir = {}
+        for r in sts["results"]:
+            by_dir.setdefault(r["direction"], {})[r["system"]] = r
+        for direction, row in by_dir.items():
+            cells = [_f(row[s].get("spearman")) if s in row else "n/a" for s in systems]
+            lines.append(f"| {direction} | " + " | ".join(cells) + " |")
+    below = data.get("engine_below_raw") or []
+    lines += ["", f"Places where the engine is below a raw model: {len(below)}."]
+    lines += [f"- {item}" for item in below]
+    return lines
+
+
+# --- speed ---------------------------------------------------------------------------------------
+
+_INDEX_COLUMNS = (
+    ("size", "size", ","),
+    ("kind", "kind", ""),
+    ("build_s", "build s", ",.1f"),
+    ("rss_mb", "RSS MB", ",.0f"),
+    ("faiss_mb", "faiss MB", ",.0f"),
+    ("p50_ms", "p50 ms", ".2f"),
+    ("p99_ms", "p99 ms", ".2f"),
+    ("queries", "queries", ","),
+    ("recall_synthetic", "recall@10 synthetic", ".4f"),
+    ("recall_real", "recall@10 real", ".4f"),
+)
+_SWEEP_COLUMNS = (
+    ("size", "size", ","),
+    ("ef_search", "efSearch", ""),
+    ("p50_ms", "p50 ms", ".2f"),
+    ("p99_ms", "p99 ms", ".2f"),
+    ("recall_synthetic", "recall@10 synthetic", ".4f"),
+    ("recall_real", "recall@10 real", ".4f"),
+)
+
+
+def _cell(value: Any, spec: str) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    if isinstance(value, int | float):
+        return format(value, spec or ",")
+    return str(value)
+
+
+def _table(rows: list[dict[str, Any]], columns: tuple[tuple[str, str, str], ...]) -> list[str]:
+    out = [
+        "| " + " | ".join(h for _, h, _ in columns) + " |",
+        "|" + "---|" * len(columns),
+    ]
+    for r in rows:
+        out.append("| " + " | ".join(_cell(r.get(k), spec) for k, _, spec in columns) + " |")
+    return out
+
+
+def speed_section(data: dict[str, Any]) -> list[str]:
+    meta = data.get("machine", {})
+    lines = [
+        "## Speed: `qiao bench speed`",
+        "",
+        f"Command: `{meta.get('command', 'qiao bench speed')}`  ",
+        f"Machine: {_machine(meta)}; run {meta.get('date', '?')}, "
+        f"{_f(meta.get('seconds'), 0)} s; load average (1, 5, 15 min) "
+        f"{meta.get('load_average_at_start')} at the start, {meta.get('load_average_at_end')} "
+        "at the end (other jobs shared the cores).",
+        "",
+    ]
+    targets = data.get("targets") or []
+    if targets:
+        lines += ["| target | measured | bound | met |", "|---|---|---|---|"]
+        for t in targets:
+            value = t["value"]
+            shown = _f(value, 3) if isinstance(value, float) else str(value)
+            lines.append(
+                f"| {t['target']} | {shown} | {t['bound']} | {'yes' if t['met'] else 'NO'} |"
+            )
+        lines.append("")
+    th = data.get("throughput")
+    if th:
+        lines += [
+            "### Embedding throughput",
+            "",
+            f"Texts: {th.get('texts_source', '?')}; {th['texts']} used, batches of {th['batch']}.",
+            "",
+            f"- raw model: {_f(th['raw_per_s'], 1)} sentences/s",
+            f"- indexing pipeline (`Engine.upsert`): {_f(th['pipeline_per_s'], 1)} documents/s",
+            f"- ratio {_f(th['ratio'])}; the pipeline embeds "
+            f"{_f(th['texts_embedded_per_document'])} texts per document; the model is "
+            f"{_f(100 * th['model_share_of_pipeline'], 0)} % of its time",
+        ]
+        profile = th.get("profile")
+        if profile:
+            lines += [
+                "",
+                f"Where the pipeline's time goes (cProfile, {profile['documents']} documents):",
+                "",
+                "| part | s | share |",
+                "|---|---|---|",
+            ]
+            lines += [
+                f"| {p['part']} | {_f(p['seconds'], 2)} | {_f(100 * p['share'], 1)} % |"
+                for p in profile["parts"]
+            ]
+        lines.append("")
+    vectors = data.get("vectors")
+    if vectors:
+        check = vectors.get("cosine_check", {})
+        lines += [
+            "### Vectors",
+            "",
+            f"{vectors['real_embeddings']:,} real embeddings ({vectors['model']}, "
+            f"{vectors['dim']}-d, {_f(vectors['real_embedding_per_s'], 0)} per second), "
+            f"{vectors['held_out_real_queries']} held out as real queries; "
+            f"{vectors['synthetic_queries']} synthetic queries. Corpus beyond the real "
+            f"embeddings: {vectors['synthetic_method']}.",
+            "",
+        ]
+        for name, stats in check.items():
+            lines.append(
+                f"- cosines, {name}: random pair {_f(stats.get('random_pair'))}, "
+                f"1st neighbour {_f(stats.get('neighbour_1'))}, "
+                f"10th neighbour {_f(stats.get('neighbour_10'))}"
+            )
+        lines.append("")
+    index = data.get("index")
+    if index:
+        d = index.get("defaults", {})
+        lines += [
+            "### Index: build, memory, latency (one query at a time, top 10), recall@10",
+            "",
+            f"Defaults: exact search up to {d.get('ann_threshold', '?'):,} vectors, then HNSW "
+            f"(M={d.get('hnsw_m')}, efConstruction={d.get('ef_construction')}, "
+            f"efSearch={d.get('ef_search')}) over 8-bit codes. Recall is against exact float "
+            "search.",
+            "",
+            *_table(index.get("sizes", []), _INDEX_COLUMNS),
+        ]
+        if index.get("ef_search_sweep"):
+            lines += ["", "efSearch sweep at the largest size:", ""]
+            lines += _table(index["ef_search_sweep"], _SWEEP_COLUMNS)
+        real = index.get("real_corpus")
+        if real:
+            lines += ["", f"Real embeddings only ({real.get('note', '')}):", ""]
+            lines += _table([real], _INDEX_COLUMNS)
+    return lines
+
+
+# --- ray -----------------------------------------------------------------------------------------
+
+
+def ray_section(data: dict[str, Any]) -> list[str]:
+    machine = data.get("machine", {})
+    single, ray = data.get("single", {}), data.get("ray", {})
+    info = data.get("data", {})
+    cluster = data.get("cluster", {})
+    identical = data.get("identical", {})
+    lines = [
+        "## Ray: `qiao index --ray` on a two-node loopback cluster",
+        "",
+        f"Command: `{_command(data.get('command', []))}`  ",
+        f"Machine: {_machine(machine)}; run {data.get('date', '?')}.",
+        "",
+        f"Data: {info.get('documents', '?')} documents from {info.get('folder', '?')}; "
+        f"all-pairs top-{info.get('k', '?')}. Cluster: {cluster.get('nodes', '?')} nodes "
+        f"({', '.join(cluster.get('node_ips', []))}), {cluster.get('cpus_per_node', '?')} "
+        "CPU each.",
+        "",
+        "| path | wall s | index s | match s |",
+        "|---|---|---|---|",
+        f"| single process | {_f(single.get('wall_s'), 1)} | {_f(single.get('index_s'), 1)} | "
+        f"{_f(single.get('match_s'), 1)} |",
+        f"| Ray | {_f(ray.get('wall_s'), 1)} | {_f(ray.get('index_s'), 1)} | "
+        f"{_f(ray.get('match_s'), 1)} |",
+        "",
+    ]
+    if isinstance(identical, dict):
+        same = ", ".join(f"{k}: {'yes' if v else 'NO'}" for k, v in identical.items())
+        lines.append(f"Identical to the single-process run: {same}.")
+    else:
+        lines.append(f"Identical to the single-process run: {identical}.")
+    return lines
+
+
+# --- document ------------------------------------------------------------------------------------
+
+SECTIONS: tuple[tuple[str, Section], ...] = (
+    ("quality", quality_section),
+    ("speed", speed_section),
+    ("ray", ray_section),
+)
+
+
+def render(folder: Path = RESULTS) -> str:
+    out = [
+        "# Benchmark results",
+        "",
+        "Generated by `python benchmarks/make_results.py` from `benchmarks/results/*.json`; do "
+        "not edit by hand. Evaluation data: `../shared/benchmarks/` (public sets, not in the "
+        "repo). Decisions behind the engine's numbers: `docs/decisions/0004-engine-scoring.md`.",
+        "",
+    ]
+    loaded = {name: _load(folder, name) for name, _ in SECTIONS}
+    platforms = {
+        name: (d.get("meta") or d.get("machine") or {}).get("platform")
+        for name, d in loaded.items()
+        if d
+    }
+    if len(set(platforms.values())) == 1 and len(platforms) > 1:
+        merged: dict[str, Any] = {}
+        for d in loaded.values():
+            for key, value in (d.get("meta") or d.get("machine") or {}).items() if d else ():
+                if value and not merged.get(key):
+                    merged[key] = value
+        out += [
+            f"All of them ran on one machine ({', '.join(platforms)} record the same platform): "
+            f"{_machine(merged)}.",
+            "",
+        ]
+    for name, section in SECTIONS:
+        data = loaded[name]
+        out += section(data) if data else [f"## {name}", "", "Not run yet."]
+        out.append("")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    folder = Path(args[0]) if args else RESULTS
+    target = Path(args[1]) if len(args) > 1 else HERE / "RESULTS.md"
+    target.write_text(render(folder), encoding="utf-8")
+    print(f"wrote {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
