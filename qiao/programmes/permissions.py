@@ -3,7 +3,7 @@
 - The catalogue and programme pages: everyone.
 - Create a programme: representatives of member organisations (their organisation leads it)
   and the secretariat.
-- Apply: any signed-in user (students and graduates); an applicant sees only their own
+- Apply: students and graduates (accounts role "student"); an applicant sees only their own
   applications, and alone accepts or declines an offer.
 - Process applications (review, offer, decline with a reason) and see the applicants'
   personal data: representatives of the lead and partner institutions, and the secretariat.
@@ -34,7 +34,8 @@ def can_create_programme(user: AnyUser) -> bool:
 
 
 def can_apply(user: AnyUser) -> bool:
-    return _user(user) is not None
+    u = _user(user)
+    return u is not None and u.is_student
 
 
 def runs_programme(user: AnyUser, programme: Programme) -> bool:

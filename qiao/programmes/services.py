@@ -70,7 +70,7 @@ def application_submit(
     *, actor: User, programme: Programme, data: ApplicationData
 ) -> StudentApplication:
     if not permissions.can_apply(actor):
-        raise NotAllowed(_("Sign in to apply."))
+        raise NotAllowed(_("Only students and graduates apply to programmes."))
     if not programme.open_for_applications:
         raise ServiceError(_("This programme is not taking applications."))
     check_language_levels(programme, hsk_level=data.hsk_level, torfl_level=data.torfl_level)

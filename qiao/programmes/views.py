@@ -84,6 +84,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "programme": programme,
             "form": form,
             "runs": permissions.runs_programme(request.user, programme),
+            "can_apply": permissions.can_apply(request.user),
         },
     )
 
