@@ -3,6 +3,8 @@
 - The catalogue and programme pages: everyone.
 - Create a programme: representatives of member organisations (their organisation leads it)
   and the secretariat.
+- Edit a programme (close it to applications, quotas, requirements, texts): representatives of
+  its lead institution while it is a member, and the secretariat.
 - Apply: students and graduates (accounts role "student"); an applicant sees only their own
   applications, and alone accepts or declines an offer.
 - Process applications (review, offer, decline with a reason) and see the applicants'
@@ -31,6 +33,17 @@ def _user(user: AnyUser) -> User | None:
 def can_create_programme(user: AnyUser) -> bool:
     u = _user(user)
     return u is not None and (u.is_secretariat or is_member_representative(u))
+
+
+def can_edit_programme(user: AnyUser, programme: Programme) -> bool:
+    u = _user(user)
+    if u is None:
+        return False
+    return u.is_secretariat or (
+        u.organization_id is not None
+        and u.organization_id == programme.lead_id
+        and is_member_representative(u)
+    )
 
 
 def can_apply(user: AnyUser) -> bool:
