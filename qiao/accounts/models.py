@@ -9,6 +9,7 @@ class Role(models.TextChoices):
     SECRETARIAT = "secretariat", _("Secretariat")
     BROKER = "broker", _("Technology manager")
     REPRESENTATIVE = "representative", _("Organisation representative")
+    STUDENT = "student", _("Student or graduate")
 
 
 class UILanguage(models.TextChoices):
@@ -48,6 +49,11 @@ class User(AbstractUser):
     @property
     def is_broker(self) -> bool:
         return self.is_active and self.role == Role.BROKER
+
+    @property
+    def is_student(self) -> bool:
+        """A student or graduate: applies to programmes and postings, keeps a talent profile."""
+        return self.is_active and self.role == Role.STUDENT
 
     @property
     def can_review(self) -> bool:

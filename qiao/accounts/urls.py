@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("settings/", views.account_settings, name="settings"),
+    path("signup/", views.student_signup, name="signup"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(

@@ -2,13 +2,16 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from qiao.accounts.forms import AccountSettingsForm
+from qiao.accounts import services
+from qiao.accounts.forms import AccountSettingsForm, StudentSignUpForm
 from qiao.core.http import acting_user
 
 
@@ -24,3 +27,36 @@ def account_settings(request: HttpRequest) -> HttpResponse:
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.preferred_language)
         return response
     return render(request, "accounts/settings.html", {"form": form})
+
+
+def student_signup(request: HttpRequest) -> HttpResponse:
+    """Public: a student or graduate creates an account, is logged in and lands on their
+    talent profile (or where they were going)."""
+    if request.user.is_authenticated:
+        return redirect("core:home")
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    form = StudentSignUpForm(
+        request.POST or None, initial={"preferred_language": translation.get_language()}
+    )
+    if request.method == "POST" and form.is_valid():
+        user = services.student_register(
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password1"],
+            preferred_language=form.cleaned_data["preferred_language"],
+            first_name=form.cleaned_data["first_name"],
+            last_name=form.cleaned_data["last_name"],
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        translation.activate(user.preferred_language)
+        messages.success(
+            request,
+            _("Welcome! Your student account is ready; log in next time with your e-mail address."),
+        )
+        response = redirect(next_url or "careers:my-profile")
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.preferred_language)
+        return response
+    return render(request, "accounts/signup.html", {"form": form, "next": next_url})

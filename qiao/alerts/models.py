@@ -42,3 +42,20 @@ class SavedSearch(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AlertDelivery(models.Model):
+    """A profile sent to a saved search's owner: each profile is sent once per search, whether
+    by the immediate alert on publication or by a scheduled run."""
+
+    search = models.ForeignKey(SavedSearch, on_delete=models.CASCADE, related_name="deliveries")
+    profile = models.ForeignKey("exchange.Profile", on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["search", "profile"], name="alert_once_per_profile")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.search_id} ← {self.profile_id}"

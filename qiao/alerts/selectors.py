@@ -56,3 +56,15 @@ def new_profiles_for(search: SavedSearch, *, since: datetime, until: datetime) -
             .order_by("-published_at", "id")
         )
     return found[:MAX_PROFILES_PER_ALERT]
+
+
+def search_finds(search: SavedSearch, profile: Profile) -> bool:
+    """Whether the saved search finds this published profile for its owner (same rules as
+    new_profiles_for: the owner's visibility, the filters, the query among the top hits)."""
+    filters = filters_of(search)
+    if search.query.strip():
+        hits = profile_search(
+            user=search.user, query=search.query, filters=filters, k=ALERT_SEARCH_DEPTH
+        ).items
+        return any(item.profile.pk == profile.pk for item in hits)
+    return profile_list_published(user=search.user, filters=filters).filter(pk=profile.pk).exists()

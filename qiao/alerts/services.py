@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from qiao.alerts import selectors
-from qiao.alerts.models import Frequency, SavedSearch
+from qiao.alerts.models import AlertDelivery, Frequency, SavedSearch
 from qiao.core.errors import NotAllowed
 from qiao.core.languages import ContentLanguage
 from qiao.exchange.models import DevelopmentStage, Profile, ProfileKind, Sector
@@ -199,14 +199,60 @@ def alerts_send(*, frequency: str, now: datetime | None = None) -> int:
     ).select_related("user")
     sent = 0
     for search in due:
-        profiles = selectors.new_profiles_for(search, since=search.checked_until, until=until)
+        found = selectors.new_profiles_for(search, since=search.checked_until, until=until)
         with transaction.atomic():
             # Claim the window: a concurrent run then finds nothing due. A failed send rolls
-            # the claim back, so the next run retries instead of losing the alert.
+            # the claim back, so the next run retries instead of losing the alert. The claim
+            # also locks the row against the immediate alert of alerts_send_for_profile.
+            delivered = set(
+                AlertDelivery.objects.filter(
+                    search=search, profile__in=[p.pk for p in found]
+                ).values_list("profile_id", flat=True)
+            )
+            profiles = [p for p in found if p.pk not in delivered]
             claimed = SavedSearch.objects.filter(
                 pk=search.pk, checked_until=search.checked_until
             ).update(checked_until=until, last_sent_at=now if profiles else search.last_sent_at)
             if claimed and profiles and search.user.email:
+                AlertDelivery.objects.bulk_create(
+                    [AlertDelivery(search=search, profile=p, sent_at=now) for p in profiles]
+                )
                 _send_alert(search, profiles)
                 sent += 1
+    return sent
+
+
+def alerts_send_for_profile(*, profile_id: int, now: datetime | None = None) -> int:
+    """Send the "immediate" alerts a newly published profile triggers; returns the number of
+    e-mails. Runs as a background task once the index holds the profile (see AlertsConfig);
+    the scheduled `send_alerts --frequency immediate` run remains as a catch-up and never
+    sends the same profile to the same search twice."""
+    from qiao.exchange.models import Profile, ProfileStatus
+
+    profile = Profile.objects.filter(pk=profile_id, status=ProfileStatus.PUBLISHED).first()
+    if profile is None or profile.published_at is None:
+        return 0
+    now = now or timezone.now()
+    candidates = SavedSearch.objects.filter(
+        active=True,
+        frequency=Frequency.IMMEDIATE,
+        user__is_active=True,
+        # Searches whose scheduled run already covered the profile's publication had their
+        # chance; an edit of an old profile is no news.
+        checked_until__lt=profile.published_at,
+    ).select_related("user")
+    sent = 0
+    for search in candidates:
+        if not search.user.email or not selectors.search_finds(search, profile):
+            continue
+        with transaction.atomic():
+            locked = SavedSearch.objects.select_for_update().filter(pk=search.pk).first()
+            if locked is None or not locked.active or locked.checked_until >= profile.published_at:
+                continue
+            if AlertDelivery.objects.filter(search=search, profile=profile).exists():
+                continue
+            AlertDelivery.objects.create(search=search, profile=profile, sent_at=now)
+            SavedSearch.objects.filter(pk=search.pk).update(last_sent_at=now)
+            _send_alert(search, [profile])
+            sent += 1
     return sent

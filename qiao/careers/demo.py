@@ -53,9 +53,11 @@ def _days(value: int | None) -> Any:
     return None if value is None else timezone.localdate() + timedelta(days=value)
 
 
-def _user(username: str, *, password: str, language: str, **fields: Any) -> User:
+def _user(
+    username: str, *, password: str, language: str, role: Role = Role.REPRESENTATIVE, **fields: Any
+) -> User:
     user, created = User.objects.get_or_create(username=username)
-    user.role = Role.REPRESENTATIVE
+    user.role = role
     user.preferred_language = language
     user.email = f"{username}@demo.qiao.example"
     for name, value in fields.items():
@@ -77,6 +79,7 @@ def load_careers(*, password: str, actor: User) -> CareersSummary:
                 s["username"],
                 password=password,
                 language=s["ui"],
+                role=Role.STUDENT,
                 first_name=s["first_name"],
                 last_name=s["last_name"],
                 organization=None,

@@ -201,6 +201,8 @@ class PostingEvent(models.Model):
     from_status = models.CharField(max_length=12, choices=PostingStatus.choices, blank=True)
     to_status = models.CharField(max_length=12, choices=PostingStatus.choices)
     note = models.TextField(blank=True)
+    # Field names, so the history reads in each viewer's language (see changed_labels).
+    changed_fields = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -208,6 +210,10 @@ class PostingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.posting_id}: {self.from_status or '-'} → {self.to_status}"
+
+    def changed_labels(self) -> list[str]:
+        fields = {f.name: f for f in Posting._meta.concrete_fields}
+        return [str(fields[name].verbose_name) for name in self.changed_fields if name in fields]
 
 
 def cv_storage() -> FileSystemStorage:

@@ -1,7 +1,7 @@
 """Who may see and change postings, talent profiles and applications.
 
 Roles as the careers app sees them:
-- candidate: a student or graduate, a signed-in user without an organisation (they keep a
+- candidate: a student or graduate (accounts role "student"; they sign up themselves and keep a
   talent profile);
 - employer: a representative of the organisation that posts (enterprise or institution);
 - institution: a representative of the organisation a candidate studies at;
@@ -88,9 +88,9 @@ def _user(user: AnyUser) -> User | None:
 
 
 def is_candidate(user: AnyUser) -> bool:
-    """Students and graduates: signed in, not staff of any organisation, not a reviewer."""
+    """Students and graduates: the accounts role, not a guess from a missing organisation."""
     u = _user(user)
-    return u is not None and u.organization_id is None and not u.can_review
+    return u is not None and u.is_student
 
 
 def can_manage_postings(user: AnyUser, employer: Organization) -> bool:

@@ -31,6 +31,7 @@ def pool_rematch_posting(*, posting_id: int) -> int:
         return 0
     fits = ranking.rank_candidates(posting, pool_profiles(), k=ranking.CANDIDATE_POOL)
     created = 0
+    kept: list[int] = []
     with transaction.atomic():
         for fit in fits:
             if not fit.meets_requirements or fit.score < settings.QIAO_POOL_MIN_QUALITY:
@@ -39,10 +40,16 @@ def pool_rematch_posting(*, posting_id: int) -> int:
                 posting=posting, candidate_id=fit.profile.user_id
             ).exists():
                 continue
-            _match, new = PoolMatch.objects.update_or_create(
+            match, new = PoolMatch.objects.update_or_create(
                 posting=posting, profile=fit.profile, defaults={"score": fit.score}
             )
+            kept.append(match.pk)
             created += int(new)
+        # After an edit changed the posting, matches that no longer hold and were never sent
+        # go; those already sent stay as the record of what each side was told.
+        PoolMatch.objects.filter(
+            posting=posting, candidate_notified_at__isnull=True, employer_notified_at__isnull=True
+        ).exclude(pk__in=kept).delete()
     return created
 
 

@@ -109,7 +109,7 @@ def account_delete(*, actor: User, user: User) -> None:
     matches go; applications stay for the employer, without candidate or cover letter."""
     if actor.pk != user.pk:
         raise NotAllowed(_("You may only delete your own account."))
-    if user.organization_id is not None or user.can_review:
+    if not user.is_student:
         raise NotAllowed(
             _("Accounts of organisation representatives and staff are closed by the secretariat.")
         )

@@ -194,9 +194,20 @@ def _apply_posting(posting: Posting, data: PostingData, skills: list[str]) -> No
     posting.skills = skills
 
 
-def _record_posting(posting: Posting, actor: User | None, from_status: str, note: str = "") -> None:
+def _record_posting(
+    posting: Posting,
+    actor: User | None,
+    from_status: str,
+    note: str = "",
+    changed_fields: Iterable[str] = (),
+) -> None:
     PostingEvent.objects.create(
-        posting=posting, actor=actor, from_status=from_status, to_status=posting.status, note=note
+        posting=posting,
+        actor=actor,
+        from_status=from_status,
+        to_status=posting.status,
+        note=note,
+        changed_fields=list(changed_fields),
     )
 
 
@@ -220,16 +231,61 @@ def posting_create(*, actor: User, employer: Organization, data: PostingData) ->
     return posting
 
 
+# What the secretariat approved and the matcher ranks on: changing any of these on a published
+# posting is a new posting in substance (pay, places, conditions and the closing date are not).
+SUBSTANCE_FIELDS = (
+    "kind",
+    "language",
+    "title",
+    "description",
+    "requirements",
+    "specialty",
+    "country",
+    "city",
+    "skills",
+    "min_chinese",
+    "min_russian",
+    "min_english",
+    "start_date",
+    "end_date",
+    "duration_months",
+)
+
+
+def posting_substance_changes(posting: Posting, data: PostingData, skills: list[str]) -> list[str]:
+    """The substance fields whose value the edit would change."""
+    new = {name: getattr(data, name) for name in SUBSTANCE_FIELDS if name != "skills"}
+    new["skills"] = skills
+    return [name for name in SUBSTANCE_FIELDS if getattr(posting, name) != new[name]]
+
+
 def posting_update(*, actor: User, posting: Posting, data: PostingData) -> Posting:
+    """Save an edit. An employer who changes the substance of a published posting (text,
+    requirements, dates) sends it back to review: it leaves the public list and the index until
+    the secretariat publishes it again, which re-matches the talent pool. The secretariat's own
+    edits stay published and re-match at once."""
     if not permissions.can_edit_posting(actor, posting):
         raise NotAllowed(_("You may not edit this posting."))
     skills = check_posting(data)
-    _apply_posting(posting, data, skills)
     with transaction.atomic():
-        posting.full_clean()
-        posting.save()
-        if posting.status == PostingStatus.PUBLISHED:
-            _schedule_posting_index(posting.pk)
+        locked = Posting.objects.select_for_update().get(pk=posting.pk)
+        if not permissions.can_edit_posting(actor, locked):
+            raise NotAllowed(_("You may not edit this posting."))
+        changed = posting_substance_changes(locked, data, skills)
+        _apply_posting(locked, data, skills)
+        locked.full_clean()
+        was_published = locked.status == PostingStatus.PUBLISHED
+        if was_published and changed and not actor.is_secretariat:
+            locked.status = PostingStatus.SUBMITTED
+            locked.submitted_at = timezone.now()
+            locked.save()
+            _record_posting(locked, actor, PostingStatus.PUBLISHED, changed_fields=changed)
+            _schedule_posting_index(locked.pk)  # takes it out of the index until re-published
+        else:
+            locked.save()
+            if was_published:
+                _schedule_posting_index(locked.pk, rematch=bool(changed))
+    posting.refresh_from_db()
     return posting
 
 

@@ -33,3 +33,11 @@ def send_digests() -> int:
 @task()
 def expire_postings() -> int:
     return services.postings_expire_due()
+
+
+@task()
+def daily_housekeeping() -> dict[str, int]:
+    """The daily run (manage.py careers_digest --enqueue): expire first, so a posting that
+    closed yesterday is not in today's digest."""
+    expired = services.postings_expire_due()
+    return {"expired": expired, "digests": pool.pool_send_digests()}

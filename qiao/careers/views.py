@@ -30,7 +30,13 @@ from qiao.careers.forms import (
     TalentSearchForm,
     add_validation_errors,
 )
-from qiao.careers.models import Application, ApplicationStatus, Posting, TalentProfile
+from qiao.careers.models import (
+    Application,
+    ApplicationStatus,
+    Posting,
+    PostingStatus,
+    TalentProfile,
+)
 from qiao.core.errors import ServiceError
 from qiao.core.http import acting_user
 from qiao.core.languages import content_language_for_ui
@@ -158,8 +164,19 @@ def _posting_form_view(request: HttpRequest, posting: Posting | None) -> HttpRes
                 )
                 messages.success(request, _("The posting was saved as a draft."))
             else:
+                was_published = posting.status == PostingStatus.PUBLISHED
                 posting = services.posting_update(actor=user, posting=posting, data=data)
-                messages.success(request, _("Your changes were saved."))
+                if was_published and posting.status == PostingStatus.SUBMITTED:
+                    messages.warning(
+                        request,
+                        _(
+                            "Your changes were saved. They change the substance of the posting, "
+                            "so it is back in review and hidden until the secretariat publishes "
+                            "it again."
+                        ),
+                    )
+                else:
+                    messages.success(request, _("Your changes were saved."))
         except ValidationError as error:
             add_validation_errors(form, error)
         else:

@@ -187,11 +187,28 @@ def pass_record(*, actor: User, profile: Profile, reason: str, comment: str = ""
         raise ValidationError({"comment": _("Please say briefly why.")})
     assert actor.organization_id is not None
     with transaction.atomic():
+        before = (
+            Pass.objects.select_for_update()
+            .filter(profile=profile, organization_id=actor.organization_id)
+            .values_list("reason", "comment")
+            .first()
+        )
         passed, _created = Pass.objects.update_or_create(
             profile=profile,
             organization_id=actor.organization_id,
             defaults={"reason": reason, "comment": comment, "created_by": actor},
         )
+        if before != (reason, comment):
+            # Reported back to the owner's representatives, without naming who passed (the
+            # profile page shows the owner the same: counts per reason and the comments).
+            from qiao.accounts.models import User
+
+            recipients = list(
+                User.objects.filter(organization_id=profile.organization_id, is_active=True)
+            )
+            url = emails.absolute_url(reverse("exchange:profile", args=[profile.pk]))
+            context = {"passed": passed, "profile": profile, "url": url}
+            transaction.on_commit(lambda: emails.send_to(recipients, "pass_reported", context))
     return passed
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -76,6 +77,24 @@ class ProgrammeForm(forms.ModelForm[Programme]):
         members = Organization.objects.filter(membership__status="member").order_by("id")
         self.fields["lead"].queryset = leads  # type: ignore[attr-defined]
         self.fields["partners_field"].queryset = members  # type: ignore[attr-defined]
+        if self.instance.pk:
+            # Current partners stay selectable even if they are no longer members.
+            current = self.instance.partners.all()
+            self.fields["partners_field"].queryset = (  # type: ignore[attr-defined]
+                Organization.objects.filter(
+                    Q(membership__status="member") | Q(pk__in=current.values("pk"))
+                )
+                .distinct()
+                .order_by("id")
+            )
+            self.initial.setdefault("partners_field", list(current))
+
+
+class ProgrammeEditForm(ProgrammeForm):
+    """The same fields, plus closing the programme to applications."""
+
+    class Meta(ProgrammeForm.Meta):
+        fields = [*ProgrammeForm.Meta.fields, "open_for_applications"]
 
 
 class ApplyForm(forms.Form):

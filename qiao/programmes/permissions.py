@@ -3,7 +3,9 @@
 - The catalogue and programme pages: everyone.
 - Create a programme: representatives of member organisations (their organisation leads it)
   and the secretariat.
-- Apply: any signed-in user (students and graduates); an applicant sees only their own
+- Edit a programme (close it to applications, quotas, requirements, texts): representatives of
+  its lead institution while it is a member, and the secretariat.
+- Apply: students and graduates (accounts role "student"); an applicant sees only their own
   applications, and alone accepts or declines an offer.
 - Process applications (review, offer, decline with a reason) and see the applicants'
   personal data: representatives of the lead and partner institutions, and the secretariat.
@@ -33,8 +35,20 @@ def can_create_programme(user: AnyUser) -> bool:
     return u is not None and (u.is_secretariat or is_member_representative(u))
 
 
+def can_edit_programme(user: AnyUser, programme: Programme) -> bool:
+    u = _user(user)
+    if u is None:
+        return False
+    return u.is_secretariat or (
+        u.organization_id is not None
+        and u.organization_id == programme.lead_id
+        and is_member_representative(u)
+    )
+
+
 def can_apply(user: AnyUser) -> bool:
-    return _user(user) is not None
+    u = _user(user)
+    return u is not None and u.is_student
 
 
 def runs_programme(user: AnyUser, programme: Programme) -> bool:

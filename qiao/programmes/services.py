@@ -41,6 +41,38 @@ def programme_create(
     return programme
 
 
+def programme_update(
+    *, actor: User, programme: Programme, partners: list[Organization]
+) -> Programme:
+    """Save an edit made on `programme` (a form-bound instance). The quota may not fall below
+    the places already offered or accepted."""
+    stored = Programme.objects.filter(pk=programme.pk).first()
+    if stored is None or not permissions.can_edit_programme(actor, stored):
+        raise NotAllowed(_("You may not change this programme."))
+    if not actor.is_secretariat and programme.lead_id != actor.organization_id:
+        raise NotAllowed(_("You may only publish programmes led by your own organisation."))
+    with transaction.atomic():
+        Programme.objects.select_for_update().filter(pk=programme.pk).first()
+        taken = StudentApplication.objects.filter(
+            programme_id=programme.pk,
+            status__in=[ApplicationStatus.OFFER, ApplicationStatus.ACCEPTED],
+        ).count()
+        if programme.quota is not None and programme.quota < taken:
+            raise ValidationError(
+                {
+                    "quota": _(
+                        "%(taken)s places are already offered or accepted; the quota cannot be "
+                        "lower."
+                    )
+                    % {"taken": taken}
+                }
+            )
+        programme.full_clean()
+        programme.save()
+        programme.partners.set([p for p in partners if p.pk != programme.lead_id])
+    return programme
+
+
 def check_language_levels(
     programme: Programme, *, hsk_level: int | None, torfl_level: int | None
 ) -> None:
@@ -70,7 +102,7 @@ def application_submit(
     *, actor: User, programme: Programme, data: ApplicationData
 ) -> StudentApplication:
     if not permissions.can_apply(actor):
-        raise NotAllowed(_("Sign in to apply."))
+        raise NotAllowed(_("Only students and graduates apply to programmes."))
     if not programme.open_for_applications:
         raise ServiceError(_("This programme is not taking applications."))
     check_language_levels(programme, hsk_level=data.hsk_level, torfl_level=data.torfl_level)

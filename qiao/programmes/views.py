@@ -17,7 +17,13 @@ from qiao.core.http import acting_user
 from qiao.core.languages import content_language_for_ui
 from qiao.organizations.models import Organization
 from qiao.programmes import permissions, selectors, services
-from qiao.programmes.forms import ApplyForm, CatalogueForm, MoveForm, ProgrammeForm
+from qiao.programmes.forms import (
+    ApplyForm,
+    CatalogueForm,
+    MoveForm,
+    ProgrammeEditForm,
+    ProgrammeForm,
+)
 from qiao.programmes.models import ApplicationStatus, Programme, StudentApplication
 
 PAGE_SIZE = 20
@@ -84,8 +90,37 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "programme": programme,
             "form": form,
             "runs": permissions.runs_programme(request.user, programme),
+            "can_apply": permissions.can_apply(request.user),
+            "can_edit": permissions.can_edit_programme(request.user, programme),
         },
     )
+
+
+@login_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_object_or_404(Programme, pk=pk)
+    user = acting_user(request)
+    if not permissions.can_edit_programme(user, programme):
+        raise PermissionDenied(_("You may not change this programme."))
+    leads = (
+        Organization.objects.filter(membership__status="member")
+        if user.is_secretariat
+        else Organization.objects.filter(pk=programme.lead_id)
+    )
+    form = ProgrammeEditForm(request.POST or None, instance=programme, leads=leads)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.programme_update(
+                actor=user,
+                programme=form.instance,
+                partners=list(form.cleaned_data["partners_field"]),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The programme was updated."))
+            return redirect("programmes:detail", pk=pk)
+    return render(request, "programmes/form.html", {"form": form, "programme": programme})
 
 
 @login_required

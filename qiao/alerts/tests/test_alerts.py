@@ -239,4 +239,9 @@ def test_command_and_task(outsider: User, cn_org: Organization) -> None:
     call_command("send_alerts", "--frequency", "daily", stdout=out)
     assert "1 alert(s) sent" in out.getvalue()
     SavedSearch.objects.update(checked_until=timezone.now() - timedelta(days=3))
+    # A profile is sent once per search however the window moves; only the new one goes out.
+    first = Profile.objects.get()
+    second = _publish(cn_org, "zh")
     assert send_alerts.enqueue("daily").return_value == 1
+    assert f"/profiles/{second.pk}/" in mail.outbox[-1].body
+    assert f"/profiles/{first.pk}/" not in mail.outbox[-1].body

@@ -38,7 +38,7 @@ def own_media_root(settings: Any, tmp_path: Path) -> None:
 
 @pytest.fixture
 def student(db: None) -> User:
-    return UserFactory.create(username="student", organization=None)
+    return UserFactory.create(username="student", student=True)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from django.utils import timezone
 from factory.declarations import LazyAttribute, LazyAttributeSequence, LazyFunction, SubFactory
 from factory.django import DjangoModelFactory
 
+from qiao.accounts.models import Role
 from qiao.careers.models import Posting, PostingKind, PostingStatus, StudyLevel, TalentProfile
 from qiao.core.testing.factories import OrganizationFactory, UserFactory
 from qiao.organizations.models import Country, OrganizationKind
@@ -107,8 +108,9 @@ class PostingFactory(DjangoModelFactory[Posting]):
 
 
 class StudentFactory(UserFactory):
-    """A student: a user without an organisation."""
+    """A student or graduate: the student role, no organisation."""
 
+    role = Role.STUDENT
     organization: Any = None
 
 

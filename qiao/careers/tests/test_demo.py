@@ -54,3 +54,19 @@ def test_russian_mechatronics_student_finds_chinese_robot_internship(careers_dem
     ivanov = User.objects.get(username="student.ivanov")
     fits = selectors.postings_for_candidate(user=ivanov, filters=selectors.PostingFilters())
     assert fits[0].posting.employer.key == "harbin-ict-sample"
+
+
+def test_demo_students_have_the_student_role_and_may_apply(careers_demo: None) -> None:
+    from qiao.accounts.models import User
+    from qiao.careers import permissions
+    from qiao.programmes import permissions as programme_permissions
+
+    students = User.objects.filter(talent_profile__isnull=False)
+    assert students.count() >= 3
+    assert set(students.values_list("role", flat=True)) == {Role.STUDENT}
+    for username in ("student.wang", "student.ivanov", "student.aliya"):
+        user = User.objects.get(username=username)
+        assert permissions.is_candidate(user) and programme_permissions.can_apply(user)
+        assert user.check_password(DEMO_PASSWORD)
+    employer = User.objects.get(username="employer.vladivostok")
+    assert employer.role == Role.REPRESENTATIVE and not permissions.is_candidate(employer)

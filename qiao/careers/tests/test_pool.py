@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from io import StringIO
+
 import pytest
 from django.core import mail
 from django.core.management import call_command
@@ -86,3 +88,30 @@ def test_reindex_command(posting: object, student_profile: TalentProfile) -> Non
     call_command("careers_reindex", stdout=out)
     assert "2 postings and talent profiles indexed" in out.getvalue()
     assert engine.talent_doc_id(student_profile.pk) in engine.get_engine()
+
+
+def test_daily_command_enqueues_the_housekeeping_task(
+    settings: object, student_profile: TalentProfile, posting: object
+) -> None:
+    """Cron runs `careers_digest --enqueue`: the command only queues; the worker sends."""
+    from django_tasks import default_task_backend
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # type: ignore[attr-defined]
+    PoolMatch.objects.create(posting=posting, profile=student_profile, score=55)  # type: ignore[misc]
+    out = StringIO()
+    call_command("careers_digest", "--enqueue", stdout=out)
+    results = default_task_backend.results  # type: ignore[attr-defined]
+    assert [r.task.name for r in results] == ["daily_housekeeping"]
+    assert out.getvalue().startswith(f"queued {results[0].id}")
+    assert mail.outbox == []  # nothing sent by the command itself
+
+
+def test_housekeeping_task_expires_then_sends_digests(
+    student: User, employer: User, student_profile: TalentProfile, posting: object
+) -> None:
+    from qiao.careers.tasks import daily_housekeeping
+
+    PoolMatch.objects.create(posting=posting, profile=student_profile, score=55)  # type: ignore[misc]
+    result = daily_housekeeping.enqueue()  # the immediate backend in tests: the worker's run
+    assert result.return_value == {"expired": 0, "digests": 2}
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([student.email, employer.email])

@@ -5,7 +5,7 @@
 Every factory builds a *valid* row (it would pass ``full_clean``) with the fewest queries:
 
     UserFactory.create()                            # a representative of a new organisation
-    UserFactory.create(secretariat=True)            # traits: secretariat, broker
+    UserFactory.create(secretariat=True)            # traits: secretariat, broker, student
     OrganizationFactory.create(country=Country.RU)  # names and description in Russian
     ProfileFactory.create(language="zh")            # a draft offer written in Chinese
     ProfileFactory.create(published=True, kind=ProfileKind.REQUEST)
@@ -118,6 +118,7 @@ class UserFactory(DjangoModelFactory[User]):
     class Params:
         secretariat = Trait(role=Role.SECRETARIAT, organization=None, is_staff=True)
         broker = Trait(role=Role.BROKER, organization=None)
+        student = Trait(role=Role.STUDENT, organization=None)
 
     username = Sequence(lambda n: f"user{n}")
     email = LazyAttribute(lambda o: f"{o.username}@example.org")

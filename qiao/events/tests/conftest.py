@@ -54,7 +54,7 @@ def event(db: None) -> Event:
 
 @pytest.fixture
 def student(db: None) -> User:
-    return UserFactory.create(username="student", organization=None)
+    return UserFactory.create(username="student", student=True)
 
 
 @pytest.fixture

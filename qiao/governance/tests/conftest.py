@@ -14,7 +14,7 @@ from qiao.organizations.models import Organization
 
 @pytest.fixture
 def student(db: None) -> User:
-    return UserFactory.create(username="student", organization=None)
+    return UserFactory.create(username="student", student=True)
 
 
 @pytest.fixture

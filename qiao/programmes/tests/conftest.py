@@ -14,7 +14,7 @@ from qiao.programmes.models import Programme
 
 @pytest.fixture
 def student(db: None) -> User:
-    return UserFactory.create(username="student", organization=None, email="s@uni.example")
+    return UserFactory.create(username="student", student=True, email="s@uni.example")
 
 
 @pytest.fixture

@@ -148,7 +148,7 @@ def test_the_whole_path_with_reasons_and_quota(
     programme: Programme, student: User, cn_rep: User, ru_rep: User
 ) -> None:
     first = _apply(student, programme)
-    second = _apply(UserFactory.create(organization=None), programme)
+    second = _apply(UserFactory.create(student=True), programme)
     services.application_move(actor=cn_rep, application=first, to="under_review")
     services.application_move(actor=ru_rep, application=first, to="offer")
     services.application_move(actor=cn_rep, application=second, to="under_review")

@@ -29,7 +29,7 @@ def pdf(name: str = "lesson.pdf") -> SimpleUploadedFile:
 
 @pytest.fixture
 def student(db: None) -> User:
-    return UserFactory.create(username="student", organization=None)
+    return UserFactory.create(username="student", student=True)
 
 
 @pytest.fixture
