@@ -181,6 +181,12 @@ def load_demo(
     from qiao.careers.demo import load_careers
 
     careers = load_careers(password=DEMO_PASSWORD, actor=secretariat)
+    from qiao.training.demo import load_training
+
+    sessions = load_training(
+        password=DEMO_PASSWORD, trainees=[u for u in users if u.role == Role.BROKER]
+    )
+    log(f"sample technology-manager training: first cohort with {sessions} sessions")
     log(
         f"{careers.postings} sample internships and jobs, {careers.students} sample students, "
         f"{careers.indexed} careers documents indexed"

@@ -1,0 +1,58 @@
+from django.contrib import admin
+
+from qiao.training.models import (
+    Cohort,
+    Enrolment,
+    Lecturer,
+    Material,
+    Module,
+    Session,
+    TrainingProgramme,
+)
+
+
+class ModuleInline(admin.TabularInline[Module, TrainingProgramme]):
+    model = Module
+    extra = 0
+
+
+@admin.register(TrainingProgramme)
+class TrainingProgrammeAdmin(admin.ModelAdmin[TrainingProgramme]):
+    list_display = ["__str__", "is_sample"]
+    inlines = [ModuleInline]
+
+
+class LecturerInline(admin.TabularInline[Lecturer, Cohort]):
+    model = Lecturer
+    extra = 0
+    raw_id_fields = ["user"]
+
+
+@admin.register(Cohort)
+class CohortAdmin(admin.ModelAdmin[Cohort]):
+    list_display = ["__str__", "programme", "starts_on", "place", "capacity", "applications_open"]
+    list_filter = ["programme", "applications_open", "is_sample"]
+    inlines = [LecturerInline]
+
+
+class MaterialInline(admin.TabularInline[Material, Session]):
+    model = Material
+    extra = 0
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin[Session]):
+    # New sessions are planned on the cohort page, where times are entered in the session's
+    # own time zone; here only materials and lecturers are kept up to date.
+    list_display = ["__str__", "cohort", "module", "starts_at", "time_zone"]
+    list_filter = ["cohort"]
+    filter_horizontal = ["lecturers"]
+    inlines = [MaterialInline]
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(admin.ModelAdmin[Enrolment]):
+    list_display = ["user", "cohort", "status", "decided_at"]
+    list_filter = ["status", "cohort"]
+    # Decisions go through the applications page, which checks capacity and e-mails.
+    readonly_fields = ["status", "decided_by", "decided_at"]

@@ -1,0 +1,294 @@
+"""The technology-manager training programme: programmes with modules in the three curriculum
+areas, cohorts with an application flow (applied → accepted / waitlisted / rejected), lecturers
+from partner organisations, sessions stored in UTC with the time zone they are held in, their
+materials and the attendance lecturers record."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from qiao.core.languages import ContentLanguage, pick_localized
+from qiao.core.models import TimeStampedModel
+from qiao.organizations.models import Organization
+
+
+def _localized(obj: object, stem: str, ui_language: str | None) -> str:
+    values = {code: getattr(obj, f"{stem}_{code}") for code in ("zh", "ru", "en")}
+    return pick_localized(values, ui_language or get_language())
+
+
+class TimeZoneChoice(models.TextChoices):
+    """Where sessions are held; Harbin is UTC+8, Moscow UTC+3 (no daylight saving in either)."""
+
+    HARBIN = "Asia/Harbin", _("Harbin (UTC+8)")
+    MOSCOW = "Europe/Moscow", _("Moscow (UTC+3)")
+    UTC = "UTC", _("UTC")
+
+
+class TrilingualTitle(models.Model):
+    title_zh = models.CharField(
+        pgettext_lazy("training", "title (Chinese)"), max_length=255, blank=True
+    )
+    title_ru = models.CharField(
+        pgettext_lazy("training", "title (Russian)"), max_length=255, blank=True
+    )
+    title_en = models.CharField(
+        pgettext_lazy("training", "title (English)"), max_length=255, blank=True
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.title()
+
+    def title(self, ui_language: str | None = None) -> str:
+        return _localized(self, "title", ui_language)
+
+
+class TrainingProgramme(TrilingualTitle, TimeStampedModel):
+    description_zh = models.TextField(_("description (Chinese)"), max_length=8000, blank=True)
+    description_ru = models.TextField(_("description (Russian)"), max_length=8000, blank=True)
+    description_en = models.TextField(_("description (English)"), max_length=8000, blank=True)
+    is_sample = models.BooleanField(_("sample data"), default=False)
+
+    class Meta:
+        verbose_name = _("training programme")
+        verbose_name_plural = _("training programmes")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(title_zh="") | ~Q(title_ru="") | ~Q(title_en=""),
+                name="training_programme_has_a_title",
+                violation_error_message=_("Write the title in at least one language."),
+            ),
+        ]
+
+    def description(self, ui_language: str | None = None) -> str:
+        return _localized(self, "description", ui_language)
+
+
+class CurriculumArea(models.TextChoices):
+    COOPERATION = "cooperation", _("China–Russia industry–university–research cooperation")
+    STANDARDS = "standards", _("Technology-transfer service standards")
+    SURVEYS = "surveys", _("Demand-survey methods")
+
+
+class Module(TrilingualTitle):
+    programme = models.ForeignKey(
+        TrainingProgramme, on_delete=models.CASCADE, related_name="modules"
+    )
+    area = models.CharField(_("curriculum area"), max_length=16, choices=CurriculumArea.choices)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("module")
+        verbose_name_plural = _("modules")
+        ordering = ["programme_id", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(title_zh="") | ~Q(title_ru="") | ~Q(title_en=""),
+                name="training_module_has_a_title",
+                violation_error_message=_("Write the title in at least one language."),
+            ),
+        ]
+
+
+class Cohort(TrilingualTitle, TimeStampedModel):
+    programme = models.ForeignKey(
+        TrainingProgramme, on_delete=models.CASCADE, related_name="cohorts"
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    place = models.CharField(_("place"), max_length=255)
+    capacity = models.PositiveIntegerField(_("capacity"))
+    applications_open = models.BooleanField(_("open for applications"), default=True)
+    is_sample = models.BooleanField(_("sample data"), default=False)
+
+    class Meta:
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+        ordering = ["starts_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="training_cohort_ends_after_start",
+                violation_error_message=_("The end must not come before the start."),
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__gt=0),
+                name="training_cohort_has_capacity",
+                violation_error_message=_("Give the number of places."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(title_zh="") | ~Q(title_ru="") | ~Q(title_en=""),
+                name="training_cohort_has_a_title",
+                violation_error_message=_("Write the title in at least one language."),
+            ),
+        ]
+
+
+class Lecturer(models.Model):
+    """A person teaching in one cohort, for a partner organisation."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="lecturers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lecturer_roles"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="training_lecturers",
+    )
+
+    class Meta:
+        verbose_name = _("lecturer")
+        verbose_name_plural = _("lecturers")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "user"],
+                name="training_lecturer_once_per_cohort",
+                violation_error_message=_("This person already lectures in the cohort."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.get_full_name() or self.user.username} ({self.organization})"
+
+
+class ApplicationStatus(models.TextChoices):
+    APPLIED = "applied", pgettext_lazy("training", "Applied")
+    ACCEPTED = "accepted", pgettext_lazy("training", "Accepted")
+    WAITLISTED = "waitlisted", pgettext_lazy("training", "Waitlisted")
+    REJECTED = "rejected", pgettext_lazy("training", "Rejected")
+    WITHDRAWN = "withdrawn", pgettext_lazy("training", "Withdrawn")
+
+
+class Enrolment(TimeStampedModel):
+    """A person's application to a cohort; once accepted they are a trainee of it."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="enrolments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="training_enrolments"
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.APPLIED,
+    )
+    motivation = models.TextField(_("motivation"), max_length=4000)
+    motivation_language = models.CharField(
+        _("language of the motivation"), max_length=2, choices=ContentLanguage.choices
+    )
+    reason = models.TextField(_("reason"), max_length=2000, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "user"],
+                name="training_one_application_per_cohort",
+                violation_error_message=_("You have already applied to this cohort."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.cohort}"
+
+
+class Session(TrilingualTitle):
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="sessions")
+    module = models.ForeignKey(
+        Module, verbose_name=_("module"), on_delete=models.PROTECT, related_name="sessions"
+    )
+    # Stored in UTC (USE_TZ); time_zone is where the session is held, for display and entry.
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    time_zone = models.CharField(_("time zone"), max_length=32, choices=TimeZoneChoice.choices)
+    place = models.CharField(_("place"), max_length=255, blank=True)
+    online_link = models.URLField(_("online link"), blank=True)
+    lecturers = models.ManyToManyField(
+        Lecturer, verbose_name=_("lecturers"), blank=True, related_name="sessions"
+    )
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="training_session_ends_after_start",
+                violation_error_message=_("The end must come after the start."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(place="") | ~Q(online_link=""),
+                name="training_session_has_place_or_link",
+                violation_error_message=_("Give a place or an online link."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(title_zh="") | ~Q(title_ru="") | ~Q(title_en=""),
+                name="training_session_has_a_title",
+                violation_error_message=_("Write the title in at least one language."),
+            ),
+        ]
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+
+class Material(models.Model):
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="materials")
+    title = models.CharField(pgettext_lazy("training", "title"), max_length=255)
+    language = models.CharField(_("language"), max_length=2, choices=ContentLanguage.choices)
+    url = models.URLField(_("link"))
+
+    class Meta:
+        verbose_name = _("material")
+        verbose_name_plural = _("materials")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Attendance(models.Model):
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendance")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attendance")
+    present = models.BooleanField(_("present"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "enrolment"], name="training_attendance_once_per_session"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment} @ {self.session}"

@@ -1,0 +1,84 @@
+"""Who may see and do what in the technology-manager training.
+
+Roles come from relations, not from the account's role: a *trainee* has an accepted
+enrolment in a cohort, a *lecturer* a Lecturer row for it; the *secretariat* runs everything.
+
+- Programmes, cohorts, modules and the session timetable: everyone, including visitors.
+- Apply: any signed-in person who is not a lecturer of the cohort, while applications are open.
+- Withdraw: the applicant, until rejected.
+- Decide applications (accept, waitlist, reject), see the applicants: the secretariat.
+- Online links and materials of a session: its cohort's trainees and lecturers, the secretariat.
+- Record attendance: the session's lecturers and the secretariat.
+- Calendar export: any signed-in person, of their own sessions only.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AnonymousUser
+
+from qiao.training.models import ApplicationStatus, Cohort, Enrolment, Lecturer, Session
+
+if TYPE_CHECKING:
+    from qiao.accounts.models import User
+
+    AnyUser = User | AnonymousUser
+
+
+def _user(user: AnyUser) -> User | None:
+    return user if user.is_authenticated and user.is_active else None
+
+
+def is_secretariat(user: AnyUser) -> bool:
+    u = _user(user)
+    return u is not None and u.is_secretariat
+
+
+def is_trainee(user: AnyUser, cohort: Cohort) -> bool:
+    u = _user(user)
+    return (
+        u is not None
+        and Enrolment.objects.filter(
+            cohort=cohort, user=u, status=ApplicationStatus.ACCEPTED
+        ).exists()
+    )
+
+
+def is_lecturer(user: AnyUser, cohort: Cohort) -> bool:
+    u = _user(user)
+    return u is not None and Lecturer.objects.filter(cohort=cohort, user=u).exists()
+
+
+def can_apply(user: AnyUser, cohort: Cohort) -> bool:
+    u = _user(user)
+    return u is not None and cohort.applications_open and not is_lecturer(u, cohort)
+
+
+def can_withdraw(user: AnyUser, enrolment: Enrolment) -> bool:
+    u = _user(user)
+    return (
+        u is not None
+        and enrolment.user_id == u.pk
+        and enrolment.status
+        in (ApplicationStatus.APPLIED, ApplicationStatus.WAITLISTED, ApplicationStatus.ACCEPTED)
+    )
+
+
+def can_manage_cohort(user: AnyUser) -> bool:
+    return is_secretariat(user)
+
+
+def can_see_session_details(user: AnyUser, session: Session) -> bool:
+    return (
+        is_secretariat(user)
+        or is_lecturer(user, session.cohort)
+        or is_trainee(user, session.cohort)
+    )
+
+
+def can_record_attendance(user: AnyUser, session: Session) -> bool:
+    u = _user(user)
+    if u is None:
+        return False
+    return u.is_secretariat or session.lecturers.filter(user=u).exists()

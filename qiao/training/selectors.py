@@ -1,0 +1,136 @@
+"""Reads for the training programme; each takes the acting user where visibility depends on it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Q, QuerySet
+
+from qiao.training import permissions
+from qiao.training.models import (
+    ApplicationStatus,
+    Attendance,
+    Cohort,
+    Enrolment,
+    Lecturer,
+    Session,
+    TrainingProgramme,
+)
+
+if TYPE_CHECKING:
+    from qiao.training.permissions import AnyUser
+
+FORMAT = "%Y-%m-%d %H:%M"
+
+
+def programme_list() -> QuerySet[TrainingProgramme]:
+    return TrainingProgramme.objects.prefetch_related("cohorts", "modules")
+
+
+def programme_get(*, programme_id: int) -> TrainingProgramme:
+    return TrainingProgramme.objects.prefetch_related("modules").get(pk=programme_id)
+
+
+def cohort_get(*, cohort_id: int) -> Cohort:
+    return (
+        Cohort.objects.select_related("programme")
+        .annotate(
+            accepted_count=Count(
+                "enrolments", filter=Q(enrolments__status=ApplicationStatus.ACCEPTED)
+            )
+        )
+        .get(pk=cohort_id)
+    )
+
+
+def cohort_lecturers(*, cohort: Cohort) -> QuerySet[Lecturer]:
+    return cohort.lecturers.select_related("user", "organization")
+
+
+@dataclass(frozen=True)
+class SessionTimes:
+    """A session's times where it is held and where the viewer is (already formatted)."""
+
+    session: Session
+    local_start: str
+    local_end: str
+    viewer_start: str
+    viewer_end: str
+    same_zone: bool
+
+
+def _fmt(moment: datetime, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime(FORMAT)
+
+
+def session_times(session: Session, viewer_zone: str) -> SessionTimes:
+    viewer = ZoneInfo(viewer_zone)
+    here = session.zone
+    same = here.utcoffset(session.starts_at) == viewer.utcoffset(session.starts_at)
+    return SessionTimes(
+        session=session,
+        local_start=_fmt(session.starts_at, here),
+        local_end=_fmt(session.ends_at, here),
+        viewer_start=_fmt(session.starts_at, viewer),
+        viewer_end=_fmt(session.ends_at, viewer),
+        same_zone=same,
+    )
+
+
+def cohort_sessions(*, cohort: Cohort, viewer_zone: str) -> list[SessionTimes]:
+    sessions = (
+        cohort.sessions.select_related("module")
+        .prefetch_related("lecturers__user", "lecturers__organization", "materials")
+        .order_by("starts_at", "id")
+    )
+    return [session_times(s, viewer_zone) for s in sessions]
+
+
+def session_get(*, session_id: int) -> Session:
+    return Session.objects.select_related("cohort__programme", "module").get(pk=session_id)
+
+
+def enrolment_of(*, user: AnyUser, cohort: Cohort) -> Enrolment | None:
+    if not user.is_authenticated:
+        return None
+    return Enrolment.objects.filter(cohort=cohort, user=user).first()
+
+
+def applications_for_management(*, user: AnyUser, cohort: Cohort) -> QuerySet[Enrolment]:
+    if not permissions.can_manage_cohort(user):
+        return Enrolment.objects.none()
+    return cohort.enrolments.select_related("user", "user__organization").order_by(
+        "status", "created_at", "id"
+    )
+
+
+def attendance_sheet(*, user: AnyUser, session: Session) -> list[tuple[Enrolment, bool | None]]:
+    """The cohort's trainees with what was recorded for this session (None: not yet)."""
+    if not permissions.can_record_attendance(user, session):
+        return []
+    recorded = dict(
+        Attendance.objects.filter(session=session).values_list("enrolment_id", "present")
+    )
+    trainees = session.cohort.enrolments.filter(status=ApplicationStatus.ACCEPTED).select_related(
+        "user"
+    )
+    return [(e, recorded.get(e.pk)) for e in trainees.order_by("user__last_name", "user__username")]
+
+
+def my_sessions(*, user: AnyUser) -> QuerySet[Session]:
+    """Sessions the user takes part in: as an accepted trainee or as one of the lecturers."""
+    if not user.is_authenticated:
+        return Session.objects.none()
+    return (
+        Session.objects.filter(
+            Q(cohort__enrolments__user=user, cohort__enrolments__status=ApplicationStatus.ACCEPTED)
+            | Q(lecturers__user=user)
+        )
+        .select_related("cohort", "module")
+        .prefetch_related("lecturers__user", "lecturers__organization")
+        .distinct()
+        .order_by("starts_at", "id")
+    )

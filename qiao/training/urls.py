@@ -1,0 +1,20 @@
+from django.urls import path
+
+from qiao.training import views
+
+app_name = "training"
+
+urlpatterns = [
+    path("", views.programme_list, name="list"),
+    path("<int:pk>/", views.programme_detail, name="programme"),
+    path("cohorts/<int:pk>/", views.cohort_detail, name="cohort"),
+    path("cohorts/<int:pk>/apply/", views.apply, name="apply"),
+    path("cohorts/<int:pk>/applications/", views.applications, name="applications"),
+    path("cohorts/<int:pk>/sessions/new/", views.session_new, name="session-new"),
+    path("applications/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("applications/<int:pk>/<slug:status>/", views.decide, name="decide"),
+    path("sessions/<int:pk>/", views.session_detail, name="session"),
+    path("sessions/<int:pk>/attendance/", views.attendance, name="attendance"),
+    path("calendar.ics", views.calendar, name="calendar"),
+    path("time-zone/", views.set_time_zone, name="time-zone"),
+]

@@ -1,0 +1,277 @@
+"""Thin views over training services and selectors: parse input, call one service, render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qiao.core.errors import ServiceError
+from qiao.core.http import acting_user
+from qiao.training import permissions, selectors, services
+from qiao.training.forms import ApplicationForm, DecisionForm, SessionForm, TimeZoneForm
+from qiao.training.ical import sessions_ical
+from qiao.training.models import (
+    ApplicationStatus,
+    Cohort,
+    CurriculumArea,
+    Enrolment,
+    Session,
+    TrainingProgramme,
+)
+from qiao.training.timezones import COOKIE, viewer_time_zone
+
+ONE_YEAR = 365 * 24 * 3600
+
+
+def _run(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
+    try:
+        action()
+    except ServiceError as error:
+        messages.error(request, str(error))
+        return False
+    messages.success(request, success)
+    return True
+
+
+def _cohort_or_404(pk: int) -> Cohort:
+    try:
+        return selectors.cohort_get(cohort_id=pk)
+    except Cohort.DoesNotExist as missing:
+        raise Http404(_("No such cohort.")) from missing
+
+
+def _session_or_404(pk: int) -> Session:
+    try:
+        return selectors.session_get(session_id=pk)
+    except Session.DoesNotExist as missing:
+        raise Http404(_("No such session.")) from missing
+
+
+def programme_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "training/programme_list.html", {"programmes": selectors.programme_list()}
+    )
+
+
+def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        programme = selectors.programme_get(programme_id=pk)
+    except TrainingProgramme.DoesNotExist as missing:
+        raise Http404(_("No such programme.")) from missing
+    modules = list(programme.modules.all())
+    areas = [
+        (label, [m for m in modules if m.area == value]) for value, label in CurriculumArea.choices
+    ]
+    return render(
+        request,
+        "training/programme_detail.html",
+        {"programme": programme, "areas": areas, "cohorts": programme.cohorts.all()},
+    )
+
+
+def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _cohort_or_404(pk)
+    zone = viewer_time_zone(request)
+    enrolment = selectors.enrolment_of(user=request.user, cohort=cohort)
+    return render(
+        request,
+        "training/cohort_detail.html",
+        {
+            "cohort": cohort,
+            "lecturers": selectors.cohort_lecturers(cohort=cohort),
+            "sessions": selectors.cohort_sessions(cohort=cohort, viewer_zone=zone),
+            "viewer_zone": zone,
+            "zone_form": TimeZoneForm(initial={"time_zone": zone}),
+            "enrolment": enrolment,
+            "can_apply": enrolment is None and permissions.can_apply(request.user, cohort),
+            "can_withdraw": enrolment is not None
+            and permissions.can_withdraw(request.user, enrolment),
+            "application_form": ApplicationForm(),
+            "can_manage": permissions.can_manage_cohort(request.user),
+            "places_left": max(cohort.capacity - cohort.accepted_count, 0),  # type: ignore[attr-defined]
+        },
+    )
+
+
+@login_required
+@require_POST
+def apply(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = get_object_or_404(Cohort, pk=pk)
+    user = acting_user(request)
+    if not permissions.can_apply(user, cohort):
+        raise PermissionDenied(_("You may not apply to this cohort."))
+    form = ApplicationForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("training:cohort", pk=pk)
+    _run(
+        request,
+        lambda: services.enrolment_apply(
+            actor=user,
+            cohort=cohort,
+            motivation=form.cleaned_data["motivation"],
+            motivation_language=form.cleaned_data["motivation_language"],
+        ),
+        _("Your application was received."),
+    )
+    return redirect("training:cohort", pk=pk)
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = get_object_or_404(Enrolment, pk=pk)
+    user = acting_user(request)
+    if not permissions.can_withdraw(user, enrolment):
+        raise PermissionDenied(_("You may not withdraw this application."))
+    _run(
+        request,
+        lambda: services.enrolment_withdraw(actor=user, enrolment=enrolment),
+        _("Your application was withdrawn."),
+    )
+    return redirect("training:cohort", pk=enrolment.cohort_id)
+
+
+@login_required
+def applications(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _cohort_or_404(pk)
+    if not permissions.can_manage_cohort(request.user):
+        raise PermissionDenied(_("Only the secretariat decides on applications."))
+    return render(
+        request,
+        "training/applications.html",
+        {
+            "cohort": cohort,
+            "applications": selectors.applications_for_management(user=request.user, cohort=cohort),
+            "decision_form": DecisionForm(),
+            "places_left": max(cohort.capacity - cohort.accepted_count, 0),  # type: ignore[attr-defined]
+        },
+    )
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, pk: int, status: str) -> HttpResponse:
+    enrolment = get_object_or_404(Enrolment, pk=pk)
+    user = acting_user(request)
+    if not permissions.can_manage_cohort(user):
+        raise PermissionDenied(_("Only the secretariat decides on applications."))
+    if status not in services.DECISIONS:
+        raise Http404(_("No such decision."))
+    form = DecisionForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    _run(
+        request,
+        lambda: services.enrolment_decide(
+            actor=user, enrolment=enrolment, status=status, reason=reason
+        ),
+        _("The decision was recorded: %(status)s.") % {"status": ApplicationStatus(status).label},
+    )
+    return redirect("training:applications", pk=enrolment.cohort_id)
+
+
+@login_required
+def session_new(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _cohort_or_404(pk)
+    user = acting_user(request)
+    if not permissions.can_manage_cohort(user):
+        raise PermissionDenied(_("Only the secretariat plans sessions."))
+    form = SessionForm(request.POST or None, cohort=cohort)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            session = services.session_create(
+                actor=user,
+                cohort=cohort,
+                module=data["module"],
+                titles={code: data[f"title_{code}"] for code in ("zh", "ru", "en")},
+                day=data["day"],
+                start=data["start"],
+                end=data["end"],
+                time_zone=data["time_zone"],
+                place=data["place"],
+                online_link=data["online_link"],
+                lecturers=list(data["lecturers"]),
+            )
+        except ServiceError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The session was added."))
+            return redirect("training:session", pk=session.pk)
+    return render(request, "training/session_form.html", {"cohort": cohort, "form": form})
+
+
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session_or_404(pk)
+    zone = viewer_time_zone(request)
+    can_record = permissions.can_record_attendance(request.user, session)
+    return render(
+        request,
+        "training/session_detail.html",
+        {
+            "session": session,
+            "times": selectors.session_times(session, zone),
+            "viewer_zone": zone,
+            "zone_form": TimeZoneForm(initial={"time_zone": zone}),
+            "lecturers": session.lecturers.select_related("user", "organization"),
+            "show_details": permissions.can_see_session_details(request.user, session),
+            "can_record": can_record,
+            "sheet": selectors.attendance_sheet(user=request.user, session=session)
+            if can_record
+            else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session_or_404(pk)
+    user = acting_user(request)
+    if not permissions.can_record_attendance(user, session):
+        raise PermissionDenied(_("Only the session's lecturers record attendance."))
+    trainees = [
+        enrolment for enrolment, _was in selectors.attendance_sheet(user=user, session=session)
+    ]
+    present = {e.pk: request.POST.get(f"present-{e.pk}") == "on" for e in trainees}
+    _run(
+        request,
+        lambda: services.attendance_record(actor=user, session=session, present=present),
+        _("Attendance was saved."),
+    )
+    return redirect("training:session", pk=pk)
+
+
+@login_required
+def calendar(request: HttpRequest) -> HttpResponse:
+    sessions = selectors.my_sessions(user=request.user)
+    response = HttpResponse(sessions_ical(sessions), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="qiao-training.ics"'
+    return response
+
+
+@require_POST
+def set_time_zone(request: HttpRequest) -> HttpResponse:
+    form = TimeZoneForm(request.POST)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        target = "/training/"
+    response = redirect(target)
+    if form.is_valid():
+        response.set_cookie(
+            COOKIE, form.cleaned_data["time_zone"], max_age=ONE_YEAR, samesite="Lax"
+        )
+    else:
+        messages.error(request, _("Choose a time zone from the list."))
+    return response
