@@ -186,7 +186,13 @@ def load_demo(
     sessions = load_training(
         password=DEMO_PASSWORD, trainees=[u for u in users if u.role == Role.BROKER]
     )
-    log(f"sample technology-manager training: first cohort with {sessions} sessions")
+    from qiao.training.engine import rebuild_index as rebuild_case_index
+
+    case_texts = rebuild_case_index()
+    log(
+        f"sample technology-manager training: first cohort with {sessions} sessions, "
+        f"{case_texts} case texts indexed"
+    )
     log(
         f"{careers.postings} sample internships and jobs, {careers.students} sample students, "
         f"{careers.indexed} careers documents indexed"

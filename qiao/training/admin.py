@@ -1,6 +1,8 @@
 from django.contrib import admin
 
 from qiao.training.models import (
+    Case,
+    CaseText,
     Cohort,
     Enrolment,
     Lecturer,
@@ -56,3 +58,18 @@ class EnrolmentAdmin(admin.ModelAdmin[Enrolment]):
     list_filter = ["status", "cohort"]
     # Decisions go through the applications page, which checks capacity and e-mails.
     readonly_fields = ["status", "decided_by", "decided_at"]
+
+
+class CaseTextInline(admin.StackedInline[CaseText, Case]):
+    model = CaseText
+    extra = 0
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin[Case]):
+    # Publishing goes through the case page, which updates the search index.
+    list_display = ["__str__", "published", "agreement_type", "is_sample"]
+    list_filter = ["published", "agreement_type", "is_sample"]
+    readonly_fields = ["published", "source_deal", "created_by"]
+    filter_horizontal = ["sectors"]
+    inlines = [CaseTextInline]

@@ -11,9 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from qiao.accounts.models import Role, User
+from qiao.deals.models import AgreementType, DealStage
 from qiao.organizations.models import Organization
 from qiao.training.models import (
     ApplicationStatus,
+    Case,
+    CaseText,
     Cohort,
     CurriculumArea,
     Enrolment,
@@ -212,6 +215,7 @@ def load_training(*, password: str, trainees: list[User]) -> int:
             language="en",
             url=f"https://example.org/qiao-training/session-{offset + 1}.pdf",
         )
+    _load_case()
     for user in trainees:
         Enrolment.objects.create(
             cohort=cohort,
@@ -221,3 +225,77 @@ def load_training(*, password: str, trainees: list[User]) -> int:
             motivation_language="en",
         )
     return len(SESSIONS)
+
+
+CASE_TEXTS = (
+    (
+        "zh",
+        "激光熔覆修复技术许可给俄罗斯机械厂（示例）",
+        "示例数据：一所哈尔滨高职院校开发了激光熔覆修复轴类零件的工艺，"
+        "一家俄罗斯远东机械厂希望降低备件进口成本。",
+        "中方：高职院校（技术方）；俄方：机械制造企业（需求方）；技术经理人：哈尔滨。",
+        "激光熔覆修复磨损轴类零件。",
+        "双方对知识产权归属和设备认证标准理解不同；俄方要求俄语技术文件。",
+        "签订非独占许可合同，中方派教师赴俄培训操作人员，六个月后投产。",
+        "1. 为什么选择非独占许可？\n2. 技术经理人在哪个阶段发挥了关键作用？",
+        "引导学员比较许可与技术转让；强调尽职调查清单中的认证步骤。",
+    ),
+    (
+        "ru",
+        "Лицензия на лазерную наплавку для российского машиностроительного завода (пример)",
+        "Пример: харбинский колледж разработал технологию лазерной наплавки для ремонта валов; "
+        "дальневосточный завод хотел сократить импорт запчастей.",
+        "Китайская сторона: колледж (владелец технологии); российская: машиностроительный завод.",
+        "Лазерная наплавка для восстановления изношенных валов.",
+        "Разное понимание прав на ИС и стандартов сертификации оборудования; "
+        "документация на русском.",
+        "Неисключительная лицензия, обучение операторов в России, запуск через шесть месяцев.",
+        "1. Почему неисключительная лицензия?\n2. На каком этапе брокер сыграл ключевую роль?",
+        "Сравните лицензию и уступку; обратите внимание на шаг сертификации в чек-листе.",
+    ),
+    (
+        "en",
+        "Licensing laser cladding to a Russian machine-building plant (sample)",
+        "Sample: a Harbin vocational college developed laser cladding to repair shafts; a Far "
+        "East plant wanted to import fewer spare parts.",
+        "Chinese side: a college (technology owner); Russian side: a machine-building plant.",
+        "Laser cladding to restore worn shafts.",
+        "Different views of IP ownership and equipment certification; documents needed in Russian.",
+        "A non-exclusive licence, operators trained in Russia, production after six months.",
+        "1. Why a non-exclusive licence?\n2. At which stage did the broker matter most?",
+        "Compare a licence with an assignment; point to the certification step of the checklist.",
+    ),
+)
+
+
+def _load_case() -> None:
+    case = Case.objects.create(
+        published=True,
+        stage=DealStage.CLOSED_WON,
+        agreement_type=AgreementType.LICENCE,
+        lessons="licensing, certification, language",
+        is_sample=True,
+    )
+    for (
+        code,
+        title,
+        background,
+        parties,
+        technology,
+        obstacles,
+        outcome,
+        questions,
+        notes,
+    ) in CASE_TEXTS:
+        CaseText.objects.create(
+            case=case,
+            language=code,
+            title=title,
+            background=background,
+            parties=parties,
+            technology=technology,
+            obstacles=obstacles,
+            outcome=outcome,
+            questions=questions,
+            teaching_notes=notes,
+        )

@@ -13,8 +13,9 @@ from django.db.models import F, Q
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from qiao.core.languages import ContentLanguage, pick_localized
+from qiao.core.languages import ContentLanguage, content_language_for_ui, pick_localized
 from qiao.core.models import TimeStampedModel
+from qiao.deals.models import AgreementType, DealStage
 from qiao.organizations.models import Organization
 
 
@@ -292,3 +293,112 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrolment} @ {self.session}"
+
+
+# --- case library ------------------------------------------------------------------------------
+
+
+class Case(TimeStampedModel):
+    """A teaching case; its text lives in one CaseText per language (zh, ru, en)."""
+
+    published = models.BooleanField(_("published"), default=False)
+    sectors = models.ManyToManyField(
+        "exchange.Sector", verbose_name=_("sectors"), blank=True, related_name="training_cases"
+    )
+    stage = models.CharField(
+        _("deal stage reached"), max_length=20, choices=DealStage.choices, blank=True
+    )
+    agreement_type = models.CharField(
+        _("type of agreement"), max_length=20, choices=AgreementType.choices, blank=True
+    )
+    lessons = models.CharField(_("lessons (comma-separated tags)"), max_length=500, blank=True)
+    source_deal = models.OneToOneField(
+        "deals.Deal",
+        verbose_name=_("from the deal"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="training_case",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    is_sample = models.BooleanField(_("sample data"), default=False)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        text = self.text()
+        return text.title if text else f"#{self.pk}"
+
+    def text(self, ui_language: str | None = None) -> CaseText | None:
+        """The version in the reader's language, else the first one written (zh, ru, en)."""
+        texts = {t.language: t for t in self.texts.all()}
+        wanted = content_language_for_ui(ui_language or get_language())
+        for code in (wanted, "zh", "ru", "en"):
+            if code in texts:
+                return texts[code]
+        return None
+
+    def lesson_tags(self) -> list[str]:
+        return [tag.strip() for tag in self.lessons.split(",") if tag.strip()]
+
+
+class CaseText(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="texts")
+    language = models.CharField(_("language"), max_length=2, choices=ContentLanguage.choices)
+    title = models.CharField(pgettext_lazy("training", "title"), max_length=255)
+    background = models.TextField(_("background"), max_length=8000)
+    parties = models.TextField(_("parties"), max_length=4000)
+    technology = models.TextField(_("technology"), max_length=4000)
+    obstacles = models.TextField(_("obstacles"), max_length=4000, blank=True)
+    outcome = models.TextField(_("what happened"), max_length=8000, blank=True)
+    questions = models.TextField(
+        _("discussion questions (one per line)"), max_length=4000, blank=True
+    )
+    # Lecturers and the secretariat only.
+    teaching_notes = models.TextField(_("teaching notes"), max_length=8000, blank=True)
+
+    class Meta:
+        verbose_name = _("case text")
+        verbose_name_plural = _("case texts")
+        ordering = ["case_id", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "language"],
+                name="training_case_text_once_per_language",
+                violation_error_message=_("This case already has a text in that language."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def question_list(self) -> list[str]:
+        return [q.strip() for q in self.questions.splitlines() if q.strip()]
+
+
+class CaseConsent(models.Model):
+    """One party of a deal agrees that the deal may become an anonymised teaching case."""
+
+    deal = models.ForeignKey("deals.Deal", on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    given_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consent to a teaching case")
+        verbose_name_plural = _("consents to teaching cases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deal", "organization"], name="training_case_consent_once_per_party"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} → {self.deal_id}"

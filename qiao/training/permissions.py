@@ -18,7 +18,16 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
 
-from qiao.training.models import ApplicationStatus, Cohort, Enrolment, Lecturer, Session
+from qiao.deals import permissions as deal_permissions
+from qiao.deals.models import Deal, DealStage
+from qiao.training.models import (
+    ApplicationStatus,
+    Case,
+    Cohort,
+    Enrolment,
+    Lecturer,
+    Session,
+)
 
 if TYPE_CHECKING:
     from qiao.accounts.models import User
@@ -82,3 +91,53 @@ def can_record_attendance(user: AnyUser, session: Session) -> bool:
     if u is None:
         return False
     return u.is_secretariat or session.lecturers.filter(user=u).exists()
+
+
+# --- case library -----------------------------------------------------------------------------
+#
+# - The library (published cases): the secretariat, lecturers and trainees of any cohort.
+# - Teaching notes, unpublished cases, publishing: lecturers of any cohort and the secretariat.
+# - Consent to turn a won deal into a case: a representative of either party, for their side.
+# - Turning a deal into a case once both parties consented: the deal's technology manager
+#   or the secretariat.
+
+
+def is_any_lecturer(user: AnyUser) -> bool:
+    u = _user(user)
+    return u is not None and Lecturer.objects.filter(user=u).exists()
+
+
+def is_any_trainee(user: AnyUser) -> bool:
+    u = _user(user)
+    return (
+        u is not None
+        and Enrolment.objects.filter(user=u, status=ApplicationStatus.ACCEPTED).exists()
+    )
+
+
+def can_teach_cases(user: AnyUser) -> bool:
+    return is_secretariat(user) or is_any_lecturer(user)
+
+
+def can_view_case_library(user: AnyUser) -> bool:
+    return can_teach_cases(user) or is_any_trainee(user)
+
+
+def can_view_case(user: AnyUser, case: Case) -> bool:
+    if case.published:
+        return can_view_case_library(user)
+    return can_teach_cases(user)
+
+
+def can_consent_to_case(user: AnyUser, deal: Deal) -> bool:
+    u = _user(user)
+    return (
+        u is not None
+        and deal.stage == DealStage.CLOSED_WON
+        and u.organization_id is not None
+        and u.organization_id in (deal.owner_id, deal.partner_id)
+    )
+
+
+def can_turn_deal_into_case(user: AnyUser, deal: Deal) -> bool:
+    return deal.stage == DealStage.CLOSED_WON and deal_permissions.can_manage_deal(user, deal)

@@ -13,6 +13,8 @@ from qiao.training import permissions
 from qiao.training.models import (
     ApplicationStatus,
     Attendance,
+    Case,
+    CaseConsent,
     Cohort,
     Enrolment,
     Lecturer,
@@ -21,6 +23,7 @@ from qiao.training.models import (
 )
 
 if TYPE_CHECKING:
+    from qiao.deals.models import Deal
     from qiao.training.permissions import AnyUser
 
 FORMAT = "%Y-%m-%d %H:%M"
@@ -134,3 +137,30 @@ def my_sessions(*, user: AnyUser) -> QuerySet[Session]:
         .distinct()
         .order_by("starts_at", "id")
     )
+
+
+# --- case library -----------------------------------------------------------------------------
+
+
+def case_list(*, user: AnyUser, query: str = "") -> list[Case]:
+    """Cases the user may read; with a query (any language), best matches first."""
+    if not permissions.can_view_case_library(user):
+        return []
+    visible = Case.objects.prefetch_related("texts", "sectors")
+    if not permissions.can_teach_cases(user):
+        visible = visible.filter(published=True)
+    if not query.strip():
+        return list(visible)
+    from qiao.training.engine import search_cases
+
+    ranked = [pk for pk, _score in search_cases(query)]
+    by_pk = visible.in_bulk(ranked)
+    return [by_pk[pk] for pk in ranked if pk in by_pk]
+
+
+def case_get(*, case_id: int) -> Case:
+    return Case.objects.prefetch_related("texts", "sectors").get(pk=case_id)
+
+
+def case_consents(*, deal: Deal) -> set[int]:
+    return set(CaseConsent.objects.filter(deal=deal).values_list("organization_id", flat=True))

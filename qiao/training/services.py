@@ -9,16 +9,21 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from qiao.accounts.models import User
 from qiao.core.errors import NotAllowed, ServiceError
-from qiao.core.languages import ContentLanguage
+from qiao.core.languages import CONTENT_TO_UI, ContentLanguage
+from qiao.deals.models import AgreementType, Deal, DealEventKind, DealStage
+from qiao.organizations.models import Organization
 from qiao.training import permissions
 from qiao.training.models import (
     ApplicationStatus,
     Attendance,
+    Case,
+    CaseConsent,
+    CaseText,
     Cohort,
     Enrolment,
     Lecturer,
@@ -190,3 +195,101 @@ def attendance_record(
             )
             rows.append(row)
     return rows
+
+
+# --- case library -----------------------------------------------------------------------------
+
+
+def _reindex_case(case: Case) -> None:
+    from qiao.training.tasks import index_case
+
+    case_id = case.pk
+    transaction.on_commit(lambda: index_case.enqueue(case_id))
+
+
+def case_publish(*, actor: User, case: Case, published: bool) -> Case:
+    if not permissions.can_teach_cases(actor):
+        raise NotAllowed(_("Only lecturers and the secretariat publish cases."))
+    if published and not case.texts.exists():
+        raise ServiceError(_("Write the case in at least one language first."))
+    with transaction.atomic():
+        case.published = published
+        case.save(update_fields=["published", "updated_at"])
+        _reindex_case(case)
+    return case
+
+
+def case_consent(*, actor: User, deal: Deal) -> CaseConsent:
+    if not permissions.can_consent_to_case(actor, deal):
+        raise NotAllowed(_("Only the parties of a won deal consent to a teaching case."))
+    organization_id = actor.organization_id
+    assert organization_id is not None  # a party's representative (checked above)
+    with transaction.atomic():
+        consent, _created = CaseConsent.objects.get_or_create(
+            deal=deal, organization_id=organization_id, defaults={"given_by": actor}
+        )
+    return consent
+
+
+def _anonymous(organization: Organization) -> str:
+    return _("a %(kind)s in %(country)s") % {
+        "kind": organization.get_kind_display().lower(),
+        "country": organization.get_country_display(),
+    }
+
+
+def _scrub(text: str, organizations: list[Organization]) -> str:
+    """Remove the parties' names (in every language they are written in) from a text."""
+    for organization in organizations:
+        for name in (organization.name_zh, organization.name_ru, organization.name_en):
+            if name.strip():
+                text = text.replace(name, _("[party]"))
+    return text
+
+
+def case_from_deal(*, actor: User, deal: Deal) -> Case:
+    """A draft case from a won deal, in the profile's language, with the parties anonymised."""
+    if not permissions.can_turn_deal_into_case(actor, deal):
+        raise NotAllowed(_("Only the deal's technology manager or the secretariat may do this."))
+    consenting = set(
+        CaseConsent.objects.filter(deal=deal).values_list("organization_id", flat=True)
+    )
+    if not {deal.owner_id, deal.partner_id} <= consenting:
+        raise ServiceError(_("Both parties must consent before the deal becomes a case."))
+    profile = deal.profile
+    owner, partner = deal.owner, deal.partner
+    parties = [owner, partner]
+    with transaction.atomic(), translation.override(CONTENT_TO_UI[profile.language]):
+        locked = Deal.objects.select_for_update().get(pk=deal.pk)
+        if Case.objects.filter(source_deal=locked).exists():
+            raise ServiceError(_("This deal is already a case."))
+        case = Case.objects.create(
+            source_deal=locked,
+            stage=locked.stage,
+            agreement_type=locked.agreement_type,
+            created_by=actor,
+        )
+        case.sectors.set(profile.sectors.all())
+        values = {"owner": _anonymous(owner), "partner": _anonymous(partner)}
+        stages = [
+            str(DealStage(event.new_value).label)
+            for event in locked.events.filter(
+                kind__in=[DealEventKind.OPENED, DealEventKind.STAGE]
+            ).order_by("created_at", "id")
+            if event.new_value in DealStage.values
+        ]
+        outcome = [_("The deal went through: %(stages)s.") % {"stages": " → ".join(stages)}]
+        if locked.agreement_type:
+            outcome.append(
+                _("Agreement: %(type)s.") % {"type": AgreementType(locked.agreement_type).label}
+            )
+        CaseText.objects.create(
+            case=case,
+            language=profile.language,
+            title=_scrub(profile.title, parties),
+            background=_scrub(f"{profile.summary}\n\n{profile.description}", parties),
+            parties=_("Profile owner: %(owner)s. Partner: %(partner)s.") % values,
+            technology=_scrub(profile.title, parties),
+            outcome="\n".join(outcome),
+        )
+    return case

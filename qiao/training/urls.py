@@ -17,4 +17,8 @@ urlpatterns = [
     path("sessions/<int:pk>/attendance/", views.attendance, name="attendance"),
     path("calendar.ics", views.calendar, name="calendar"),
     path("time-zone/", views.set_time_zone, name="time-zone"),
+    path("cases/", views.case_list, name="cases"),
+    path("cases/<int:pk>/", views.case_detail, name="case"),
+    path("cases/<int:pk>/publish/", views.case_publish, name="case-publish"),
+    path("cases/from-deal/<int:deal_pk>/", views.deal_case, name="deal-case"),
 ]

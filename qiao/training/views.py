@@ -16,11 +16,14 @@ from django.views.decorators.http import require_POST
 
 from qiao.core.errors import ServiceError
 from qiao.core.http import acting_user
+from qiao.core.languages import ContentLanguage
+from qiao.deals.models import Deal
 from qiao.training import permissions, selectors, services
 from qiao.training.forms import ApplicationForm, DecisionForm, SessionForm, TimeZoneForm
 from qiao.training.ical import sessions_ical
 from qiao.training.models import (
     ApplicationStatus,
+    Case,
     Cohort,
     CurriculumArea,
     Enrolment,
@@ -275,3 +278,113 @@ def set_time_zone(request: HttpRequest) -> HttpResponse:
     else:
         messages.error(request, _("Choose a time zone from the list."))
     return response
+
+
+# --- case library -----------------------------------------------------------------------------
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_view_case_library(request.user):
+        raise PermissionDenied(_("The case library is for the programme's trainees and lecturers."))
+    query = request.GET.get("q", "")[:500]
+    return render(
+        request,
+        "training/case_list.html",
+        {
+            "cases": selectors.case_list(user=request.user, query=query),
+            "query": query,
+            "can_teach": permissions.can_teach_cases(request.user),
+        },
+    )
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        case = selectors.case_get(case_id=pk)
+    except Case.DoesNotExist as missing:
+        raise Http404(_("No such case.")) from missing
+    if not permissions.can_view_case(request.user, case):
+        raise PermissionDenied(_("You may not read this case."))
+    texts = {t.language: t for t in case.texts.all()}
+    wanted = request.GET.get("lang", "")
+    text = texts.get(wanted) or case.text()
+    return render(
+        request,
+        "training/case_detail.html",
+        {
+            "case": case,
+            "text": text,
+            "case_languages": [
+                (code, label) for code, label in ContentLanguage.choices if code in texts
+            ],
+            "can_teach": permissions.can_teach_cases(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def case_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_object_or_404(Case, pk=pk)
+    user = acting_user(request)
+    if not permissions.can_teach_cases(user):
+        raise PermissionDenied(_("Only lecturers and the secretariat publish cases."))
+    published = request.POST.get("published") == "1"
+    _run(
+        request,
+        lambda: services.case_publish(actor=user, case=case, published=published),
+        _("The case is published.") if published else _("The case is withdrawn from the library."),
+    )
+    return redirect("training:case", pk=pk)
+
+
+@login_required
+def deal_case(request: HttpRequest, deal_pk: int) -> HttpResponse:
+    deal = get_object_or_404(Deal.objects.select_related("owner", "partner"), pk=deal_pk)
+    user = acting_user(request)
+    if not (
+        permissions.can_consent_to_case(user, deal)
+        or permissions.can_turn_deal_into_case(user, deal)
+    ):
+        raise PermissionDenied(_("Only the parties of a won deal decide on a teaching case."))
+    if request.method == "POST":
+        if request.POST.get("action") == "consent":
+            if not permissions.can_consent_to_case(user, deal):
+                raise PermissionDenied(
+                    _("Only the parties of a won deal consent to a teaching case.")
+                )
+            _run(
+                request,
+                lambda: services.case_consent(actor=user, deal=deal),
+                _("Your organisation's consent was recorded."),
+            )
+        else:
+            if not permissions.can_turn_deal_into_case(user, deal):
+                raise PermissionDenied(
+                    _("Only the deal's technology manager or the secretariat may do this.")
+                )
+            try:
+                case = services.case_from_deal(actor=user, deal=deal)
+            except ServiceError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(
+                    request, _("A draft case was written; check it before publishing.")
+                )
+                return redirect("training:case", pk=case.pk)
+        return redirect("training:deal-case", deal_pk=deal.pk)
+    consents = selectors.case_consents(deal=deal)
+    return render(
+        request,
+        "training/deal_case.html",
+        {
+            "deal": deal,
+            "parties": [(org, org.pk in consents) for org in (deal.owner, deal.partner)],
+            "can_consent": permissions.can_consent_to_case(user, deal)
+            and user.organization_id not in consents,
+            "can_create": permissions.can_turn_deal_into_case(user, deal),
+            "existing": Case.objects.filter(source_deal=deal).first(),
+        },
+    )

@@ -8,7 +8,7 @@ from qiao.accounts.models import User
 from qiao.core.testing.factories import UserFactory
 from qiao.demo.loader import load_organizations
 from qiao.training.demo import load_training, next_opening
-from qiao.training.models import ApplicationStatus, Cohort, Session, TimeZoneChoice
+from qiao.training.models import ApplicationStatus, Case, Cohort, Session, TimeZoneChoice
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +43,6 @@ def test_demo_cohort_opens_19_july_in_harbin_with_the_partner_lecturers() -> Non
     assert first is not None
     assert first.starts_at.astimezone(first.zone).time() == time(9)
     assert cohort.enrolments.get().status == ApplicationStatus.ACCEPTED
+    case = Case.objects.get()
+    assert case.published and case.is_sample
+    assert sorted(case.texts.values_list("language", flat=True)) == ["en", "ru", "zh"]
