@@ -1,6 +1,11 @@
+from typing import Any
+
 from django.contrib import admin
+from django.db import transaction
+from django.http import HttpRequest
 
 from qiao.training.models import (
+    Assignment,
     Case,
     CaseText,
     Cohort,
@@ -8,9 +13,11 @@ from qiao.training.models import (
     Lecturer,
     Material,
     Module,
+    SandboxOffer,
     Session,
     TrainingProgramme,
 )
+from qiao.training.tasks import index_sandbox
 
 
 class ModuleInline(admin.TabularInline[Module, TrainingProgramme]):
@@ -73,3 +80,21 @@ class CaseAdmin(admin.ModelAdmin[Case]):
     readonly_fields = ["published", "source_deal", "created_by"]
     filter_horizontal = ["sectors"]
     inlines = [CaseTextInline]
+
+
+class SandboxOfferInline(admin.StackedInline[SandboxOffer, Assignment]):
+    model = SandboxOffer
+    extra = 0
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin[Assignment]):
+    list_display = ["__str__", "cohort", "partners_due", "deal_due", "published"]
+    list_filter = ["cohort", "published"]
+    inlines = [SandboxOfferInline]
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # The pool lives in the sandbox index only, never in the live one.
+        assignment_id = form.instance.pk
+        transaction.on_commit(lambda: index_sandbox.enqueue(assignment_id))

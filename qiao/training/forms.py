@@ -66,3 +66,20 @@ class SessionForm(forms.Form):
         if not (data.get("place") or data.get("online_link")):
             raise forms.ValidationError(_("Give a place or an online link."))
         return data
+
+
+class JustificationForm(forms.Form):
+    justification = forms.CharField(
+        label=_("Why these partners?"), max_length=8000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    language = forms.ChoiceField(label=_("Language you wrote in"), choices=ContentLanguage.choices)
+
+
+class GradeForm(forms.Form):
+    rubric_score = forms.IntegerField(label=_("Rubric score (0–100)"), min_value=0, max_value=100)
+    feedback = forms.CharField(
+        label=_("Feedback"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -402,3 +402,163 @@ class CaseConsent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} → {self.deal_id}"
+
+
+# --- practical simulation (sandbox) -------------------------------------------------------------
+#
+# Everything a simulation touches lives in these tables and in its own engine index
+# (qiao.training.sandbox): nothing reaches live profiles, interests, deals, e-mails or the
+# dashboards, which only read the live tables.
+
+
+class Assignment(TrilingualTitle, TimeStampedModel):
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="assignments")
+    situation_zh = models.TextField(_("situation (Chinese)"), max_length=8000, blank=True)
+    situation_ru = models.TextField(_("situation (Russian)"), max_length=8000, blank=True)
+    situation_en = models.TextField(_("situation (English)"), max_length=8000, blank=True)
+    partners_due = models.DateTimeField(_("partners chosen by"))
+    deal_due = models.DateTimeField(_("deal closed by"))
+    published = models.BooleanField(_("published"), default=False)
+    leaderboard_hidden = models.BooleanField(_("leaderboard hidden"), default=False)
+
+    class Meta:
+        verbose_name = _("simulation assignment")
+        verbose_name_plural = _("simulation assignments")
+        ordering = ["deal_due", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deal_due__gte=F("partners_due")),
+                name="training_assignment_deadlines_in_order",
+                violation_error_message=_("The deal deadline must not come before the partners'."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(title_zh="") | ~Q(title_ru="") | ~Q(title_en=""),
+                name="training_assignment_has_a_title",
+                violation_error_message=_("Write the title in at least one language."),
+            ),
+        ]
+
+    def situation(self, ui_language: str | None = None) -> str:
+        return _localized(self, "situation", ui_language)
+
+
+class SandboxOffer(models.Model):
+    """A fictitious technology offer in an assignment's pool (any of the three languages)."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="offers")
+    language = models.CharField(_("language"), max_length=2, choices=ContentLanguage.choices)
+    organization_name = models.CharField(_("organisation (fictitious)"), max_length=255)
+    title = models.CharField(pgettext_lazy("training", "title"), max_length=255)
+    summary = models.TextField(_("summary"), max_length=4000)
+    # The lecturer's reference solution: the partners a good technology manager would pick.
+    is_reference = models.BooleanField(_("in the reference solution"), default=False)
+
+    class Meta:
+        verbose_name = _("sandbox offer")
+        verbose_name_plural = _("sandbox offers")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AttemptStatus(models.TextChoices):
+    WORKING = "working", _("In progress")
+    SUBMITTED = "submitted", pgettext_lazy("training", "Submitted")
+
+
+class Attempt(TimeStampedModel):
+    """One trainee working one assignment: a sandbox deal with its stage and checklist."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="attempts")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attempts")
+    status = models.CharField(
+        _("status"), max_length=16, choices=AttemptStatus.choices, default=AttemptStatus.WORKING
+    )
+    stage = models.CharField(
+        _("stage"), max_length=20, choices=DealStage.choices, default=DealStage.INTRODUCED
+    )
+    agreement_type = models.CharField(
+        _("type of agreement"), max_length=20, choices=AgreementType.choices, blank=True
+    )
+    partners_chosen_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    justification = models.TextField(_("justification"), max_length=8000, blank=True)
+    justification_language = models.CharField(
+        _("language of the justification"),
+        max_length=2,
+        choices=ContentLanguage.choices,
+        blank=True,
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    precision = models.FloatField(null=True, blank=True)
+    recall = models.FloatField(null=True, blank=True)
+    checklist_done = models.FloatField(null=True, blank=True)
+    deadlines_kept = models.PositiveSmallIntegerField(null=True, blank=True)
+    auto_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    rubric_score = models.PositiveSmallIntegerField(
+        _("rubric score (0–100)"), null=True, blank=True
+    )
+    feedback = models.TextField(_("feedback"), max_length=4000, blank=True)
+    graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("simulation attempt")
+        verbose_name_plural = _("simulation attempts")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "enrolment"], name="training_one_attempt_per_trainee"
+            ),
+            models.CheckConstraint(
+                condition=Q(rubric_score__isnull=True) | Q(rubric_score__lte=100),
+                name="training_rubric_score_at_most_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment.user} · {self.assignment}"
+
+    @property
+    def total_score(self) -> int | None:
+        """Automatic score, blended 60/40 with the lecturer's rubric once graded."""
+        if self.auto_score is None:
+            return None
+        if self.rubric_score is None:
+            return self.auto_score
+        return round(0.6 * self.auto_score + 0.4 * self.rubric_score)
+
+
+class AttemptPartner(models.Model):
+    """A candidate partner the trainee chose (the sandbox's expression of interest)."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="partners")
+    offer = models.ForeignKey(SandboxOffer, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "offer"], name="training_attempt_partner_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.offer)
+
+
+class AttemptStep(models.Model):
+    """A checklist step ticked in the sandbox deal (the live checklist's wording)."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="steps")
+    item = models.ForeignKey("deals.ChecklistItem", on_delete=models.PROTECT, related_name="+")
+    done_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "item"], name="training_attempt_step_once"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.item)

@@ -22,6 +22,8 @@ from qiao.deals import permissions as deal_permissions
 from qiao.deals.models import Deal, DealStage
 from qiao.training.models import (
     ApplicationStatus,
+    Assignment,
+    Attempt,
     Case,
     Cohort,
     Enrolment,
@@ -141,3 +143,46 @@ def can_consent_to_case(user: AnyUser, deal: Deal) -> bool:
 
 def can_turn_deal_into_case(user: AnyUser, deal: Deal) -> bool:
     return deal.stage == DealStage.CLOSED_WON and deal_permissions.can_manage_deal(user, deal)
+
+
+# --- practical simulation -----------------------------------------------------------------------
+#
+# - See a published assignment: its cohort's trainees, lecturers and the secretariat; drafts
+#   and the reference solution: lecturers and the secretariat only.
+# - Work an attempt: only the trainee who owns it. See it: that trainee, the cohort's
+#   lecturers, the secretariat. Grade it and hide the leaderboard: the cohort's lecturers and
+#   the secretariat.
+# - The leaderboard: lecturers and the secretariat always; trainees unless hidden.
+
+
+def can_manage_assignment(user: AnyUser, assignment: Assignment) -> bool:
+    return is_secretariat(user) or is_lecturer(user, assignment.cohort)
+
+
+def can_view_assignment(user: AnyUser, assignment: Assignment) -> bool:
+    if can_manage_assignment(user, assignment):
+        return True
+    return assignment.published and is_trainee(user, assignment.cohort)
+
+
+def can_start_attempt(user: AnyUser, assignment: Assignment) -> bool:
+    return assignment.published and is_trainee(user, assignment.cohort)
+
+
+def can_work_attempt(user: AnyUser, attempt: Attempt) -> bool:
+    u = _user(user)
+    return u is not None and attempt.enrolment.user_id == u.pk
+
+
+def can_view_attempt(user: AnyUser, attempt: Attempt) -> bool:
+    return can_work_attempt(user, attempt) or can_manage_assignment(user, attempt.assignment)
+
+
+def can_grade_attempt(user: AnyUser, attempt: Attempt) -> bool:
+    return can_manage_assignment(user, attempt.assignment)
+
+
+def can_see_leaderboard(user: AnyUser, assignment: Assignment) -> bool:
+    if can_manage_assignment(user, assignment):
+        return True
+    return not assignment.leaderboard_hidden and can_view_assignment(user, assignment)

@@ -9,15 +9,20 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, QuerySet
 
+from qiao.deals.models import OPEN_STAGES, STAGE_ORDER, ChecklistItem
 from qiao.training import permissions
 from qiao.training.models import (
     ApplicationStatus,
+    Assignment,
+    Attempt,
+    AttemptStatus,
     Attendance,
     Case,
     CaseConsent,
     Cohort,
     Enrolment,
     Lecturer,
+    SandboxOffer,
     Session,
     TrainingProgramme,
 )
@@ -164,3 +169,68 @@ def case_get(*, case_id: int) -> Case:
 
 def case_consents(*, deal: Deal) -> set[int]:
     return set(CaseConsent.objects.filter(deal=deal).values_list("organization_id", flat=True))
+
+
+# --- practical simulation -----------------------------------------------------------------------
+
+
+def assignments_for(*, user: AnyUser, cohort: Cohort) -> list[Assignment]:
+    return [
+        a
+        for a in cohort.assignments.select_related("cohort")
+        if permissions.can_view_assignment(user, a)
+    ]
+
+
+def attempt_of(*, user: AnyUser, assignment: Assignment) -> Attempt | None:
+    if not user.is_authenticated:
+        return None
+    return Attempt.objects.filter(assignment=assignment, enrolment__user=user).first()
+
+
+@dataclass(frozen=True)
+class Workspace:
+    offers: list[tuple[SandboxOffer, float | None]]
+    chosen: set[int]
+    checklist: list[tuple[ChecklistItem, bool]]
+    next_stage: str | None
+
+
+def attempt_workspace(*, attempt: Attempt, query: str = "") -> Workspace:
+    """The sandbox tools for one attempt: the pool (searched in any language when a query is
+    given, else all of it), the partners chosen, the current stage's checklist."""
+    pool = attempt.assignment.offers.all()
+    offers: list[tuple[SandboxOffer, float | None]]
+    if query.strip():
+        from qiao.training.sandbox import search
+
+        by_pk = pool.in_bulk()
+        offers = [(by_pk[pk], s) for pk, s in search(attempt.assignment, query) if pk in by_pk]
+    else:
+        offers = [(offer, None) for offer in pool]
+    done = set(attempt.steps.values_list("item_id", flat=True))
+    items = ChecklistItem.objects.filter(stage=attempt.stage, active=True).order_by(
+        "position", "id"
+    )
+    following = STAGE_ORDER.index(attempt.stage) + 1
+    return Workspace(
+        offers=offers,
+        chosen=set(attempt.partners.values_list("offer_id", flat=True)),
+        checklist=[(item, item.pk in done) for item in items],
+        next_stage=STAGE_ORDER[following] if attempt.stage in OPEN_STAGES else None,
+    )
+
+
+def leaderboard(*, user: AnyUser, assignment: Assignment) -> list[Attempt]:
+    if not permissions.can_see_leaderboard(user, assignment):
+        return []
+    submitted = assignment.attempts.filter(status=AttemptStatus.SUBMITTED).select_related(
+        "enrolment__user", "assignment"
+    )
+    return sorted(submitted, key=lambda a: (-(a.total_score or 0), a.submitted_at or a.created_at))
+
+
+def attempts_for_grading(*, user: AnyUser, assignment: Assignment) -> QuerySet[Attempt]:
+    if not permissions.can_manage_assignment(user, assignment):
+        return Attempt.objects.none()
+    return assignment.attempts.select_related("enrolment__user").order_by("status", "id")

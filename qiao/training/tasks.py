@@ -19,3 +19,10 @@ def index_case(case_id: int) -> int:
     from qiao.training.engine import index_case as index
 
     return index(case_id)
+
+
+@task()
+def index_sandbox(assignment_id: int) -> int:
+    from qiao.training.sandbox import index_assignment
+
+    return index_assignment(assignment_id)

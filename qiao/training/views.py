@@ -10,23 +10,35 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qiao.core.errors import ServiceError
 from qiao.core.http import acting_user
 from qiao.core.languages import ContentLanguage
-from qiao.deals.models import Deal
-from qiao.training import permissions, selectors, services
-from qiao.training.forms import ApplicationForm, DecisionForm, SessionForm, TimeZoneForm
+from qiao.deals.models import AgreementType, ChecklistItem, Deal
+from qiao.training import permissions, selectors, services, simulation
+from qiao.training.forms import (
+    ApplicationForm,
+    DecisionForm,
+    GradeForm,
+    JustificationForm,
+    SessionForm,
+    TimeZoneForm,
+)
 from qiao.training.ical import sessions_ical
 from qiao.training.models import (
     ApplicationStatus,
+    Assignment,
+    Attempt,
+    AttemptStatus,
     Case,
     Cohort,
     CurriculumArea,
     Enrolment,
+    SandboxOffer,
     Session,
     TrainingProgramme,
 )
@@ -101,6 +113,7 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "application_form": ApplicationForm(),
             "can_manage": permissions.can_manage_cohort(request.user),
             "places_left": max(cohort.capacity - cohort.accepted_count, 0),  # type: ignore[attr-defined]
+            "assignments": selectors.assignments_for(user=request.user, cohort=cohort),
         },
     )
 
@@ -388,3 +401,189 @@ def deal_case(request: HttpRequest, deal_pk: int) -> HttpResponse:
             "existing": Case.objects.filter(source_deal=deal).first(),
         },
     )
+
+
+# --- practical simulation -----------------------------------------------------------------------
+
+
+def _assignment_or_404(pk: int) -> Assignment:
+    try:
+        return Assignment.objects.select_related("cohort__programme").get(pk=pk)
+    except Assignment.DoesNotExist as missing:
+        raise Http404(_("No such assignment.")) from missing
+
+
+def _attempt_or_404(pk: int) -> Attempt:
+    try:
+        return Attempt.objects.select_related("assignment__cohort", "enrolment__user").get(pk=pk)
+    except Attempt.DoesNotExist as missing:
+        raise Http404(_("No such simulation.")) from missing
+
+
+@login_required
+def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _assignment_or_404(pk)
+    if not permissions.can_view_assignment(request.user, assignment):
+        raise PermissionDenied(_("This simulation is for the cohort's trainees and lecturers."))
+    can_manage = permissions.can_manage_assignment(request.user, assignment)
+    return render(
+        request,
+        "training/assignment_detail.html",
+        {
+            "assignment": assignment,
+            "attempt": selectors.attempt_of(user=request.user, assignment=assignment),
+            "can_start": permissions.can_start_attempt(request.user, assignment),
+            "can_manage": can_manage,
+            "reference": assignment.offers.filter(is_reference=True) if can_manage else [],
+            "attempts": selectors.attempts_for_grading(user=request.user, assignment=assignment),
+            "leaderboard": selectors.leaderboard(user=request.user, assignment=assignment),
+            "show_leaderboard": permissions.can_see_leaderboard(request.user, assignment),
+        },
+    )
+
+
+@login_required
+@require_POST
+def attempt_start(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _assignment_or_404(pk)
+    user = acting_user(request)
+    if not permissions.can_start_attempt(user, assignment):
+        raise PermissionDenied(_("Only the cohort's trainees work on its simulations."))
+    attempt = simulation.attempt_start(actor=user, assignment=assignment)
+    return redirect("training:attempt", pk=attempt.pk)
+
+
+@login_required
+@require_POST
+def leaderboard_visibility(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _assignment_or_404(pk)
+    user = acting_user(request)
+    if not permissions.can_manage_assignment(user, assignment):
+        raise PermissionDenied(_("Only the cohort's lecturers show or hide the leaderboard."))
+    hidden = request.POST.get("hidden") == "1"
+    simulation.leaderboard_set_hidden(actor=user, assignment=assignment, hidden=hidden)
+    messages.success(
+        request,
+        _("The leaderboard is hidden from trainees.")
+        if hidden
+        else _("Trainees see the leaderboard."),
+    )
+    return redirect("training:assignment", pk=pk)
+
+
+@login_required
+def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = _attempt_or_404(pk)
+    if not permissions.can_view_attempt(request.user, attempt):
+        raise PermissionDenied(_("You may not see this simulation."))
+    query = request.GET.get("q", "")[:500]
+    return render(
+        request,
+        "training/attempt_detail.html",
+        {
+            "attempt": attempt,
+            "assignment": attempt.assignment,
+            "workspace": selectors.attempt_workspace(attempt=attempt, query=query),
+            "query": query,
+            "can_work": permissions.can_work_attempt(request.user, attempt)
+            and attempt.status == AttemptStatus.WORKING,
+            "can_grade": permissions.can_grade_attempt(request.user, attempt)
+            and attempt.status == AttemptStatus.SUBMITTED,
+            "agreement_types": AgreementType.choices,
+            "justification_form": JustificationForm(),
+            "grade_form": GradeForm(
+                initial={"rubric_score": attempt.rubric_score, "feedback": attempt.feedback}
+            ),
+        },
+    )
+
+
+ATTEMPT_ACTIONS = (
+    "choose",
+    "unchoose",
+    "tick",
+    "untick",
+    "agreement",
+    "advance",
+    "submit",
+    "grade",
+)
+
+
+@login_required
+@require_POST
+def attempt_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    attempt = _attempt_or_404(pk)
+    user = acting_user(request)
+    if action not in ATTEMPT_ACTIONS:
+        raise Http404(_("No such action."))
+    if action == "grade":
+        if not permissions.can_grade_attempt(user, attempt):
+            raise PermissionDenied(_("Only the cohort's lecturers grade simulations."))
+        form = GradeForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Give a rubric score from 0 to 100."))
+            return redirect("training:attempt", pk=pk)
+        _run(
+            request,
+            lambda: simulation.attempt_grade(
+                actor=user,
+                attempt=attempt,
+                rubric_score=form.cleaned_data["rubric_score"],
+                feedback=form.cleaned_data["feedback"],
+            ),
+            _("The grade and feedback were saved."),
+        )
+        return redirect("training:attempt", pk=pk)
+    if not permissions.can_work_attempt(user, attempt):
+        raise PermissionDenied(_("Only the trainee works on their simulation."))
+    back = request.POST.get("q", "")
+    target = reverse("training:attempt", args=[pk]) + (f"?{urlencode({'q': back})}" if back else "")
+    if action in ("choose", "unchoose"):
+        offer = get_object_or_404(SandboxOffer, pk=request.POST.get("offer", 0) or 0)
+        _run(
+            request,
+            lambda: simulation.attempt_choose_partner(
+                actor=user, attempt=attempt, offer=offer, chosen=action == "choose"
+            ),
+            _("Partner chosen.") if action == "choose" else _("Partner removed."),
+        )
+    elif action in ("tick", "untick"):
+        item = get_object_or_404(ChecklistItem, pk=request.POST.get("item", 0) or 0)
+        _run(
+            request,
+            lambda: simulation.attempt_tick(
+                actor=user, attempt=attempt, item=item, done=action == "tick"
+            ),
+            _("Checklist updated."),
+        )
+    elif action == "agreement":
+        _run(
+            request,
+            lambda: simulation.attempt_set_agreement(
+                actor=user, attempt=attempt, agreement_type=request.POST.get("agreement_type", "")
+            ),
+            _("Agreement type recorded."),
+        )
+    elif action == "advance":
+        _run(
+            request,
+            lambda: simulation.attempt_advance(actor=user, attempt=attempt),
+            _("The simulated deal moved on."),
+        )
+    else:
+        submission = JustificationForm(request.POST)
+        if not submission.is_valid():
+            messages.error(request, _("Justify your choice of partners."))
+            return redirect(target)
+        _run(
+            request,
+            lambda: simulation.attempt_submit(
+                actor=user,
+                attempt=attempt,
+                justification=submission.cleaned_data["justification"],
+                language=submission.cleaned_data["language"],
+            ),
+            _("Your simulation was submitted and scored."),
+        )
+    return redirect(target)

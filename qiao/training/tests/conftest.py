@@ -13,19 +13,23 @@ from django.utils import timezone
 
 from qiao.accounts.models import UILanguage, User
 from qiao.core.testing.factories import OrganizationFactory, UserFactory
+from qiao.deals.models import ChecklistItem, DealStage
 from qiao.organizations.models import Country, Organization, OrganizationKind
 from qiao.training.models import (
     ApplicationStatus,
+    Assignment,
     Cohort,
     CurriculumArea,
     Enrolment,
     Lecturer,
     Material,
     Module,
+    SandboxOffer,
     Session,
     TimeZoneChoice,
     TrainingProgramme,
 )
+from qiao.training.sandbox import index_assignment
 from qiao.training.services import local_to_utc
 
 
@@ -167,3 +171,94 @@ def trainee_client(trainee: User) -> Client:
 @pytest.fixture
 def applicant_client(applicant: User) -> Client:
     return _client(applicant)
+
+
+# --- practical simulation ------------------------------------------------------------------
+
+POOL = (
+    # language, organisation, title, summary, reference?
+    (
+        "zh",
+        "哈尔滨焊接技术学院（虚构）",
+        "激光熔覆修复轴类零件",
+        "用激光熔覆工艺修复磨损的轴和齿轮，延长设备寿命，降低备件进口成本。",
+        True,
+    ),
+    (
+        "en",
+        "Dalian Robotics Ltd (fictitious)",
+        "Laser cladding robot cells for shaft repair",
+        "Robotic laser cladding cells that restore worn shafts and rollers in heavy industry.",
+        True,
+    ),
+    (
+        "ru",
+        "ООО «Сибирский мёд» (вымышленная)",
+        "Технология переработки мёда",
+        "Линия фасовки и пастеризации мёда для малых пасек.",
+        False,
+    ),
+    (
+        "zh",
+        "长春乳业（虚构）",
+        "奶酪发酵菌种",
+        "适合寒冷地区的奶酪发酵菌种和工艺。",
+        False,
+    ),
+)
+
+
+@pytest.fixture
+def checklist(db: None) -> list[ChecklistItem]:
+    return [
+        ChecklistItem.objects.create(
+            stage=DealStage.INTRODUCED,
+            label_zh="确认双方联系人",
+            label_ru="Подтвердить контакты сторон",
+            label_en="Confirm both contacts",
+            required=True,
+            position=1,
+        ),
+        ChecklistItem.objects.create(
+            stage=DealStage.INTRODUCED,
+            label_zh="发送平台介绍",
+            label_ru="Отправить описание платформы",
+            label_en="Send the platform brochure",
+            required=False,
+            position=2,
+        ),
+        ChecklistItem.objects.create(
+            stage=DealStage.NDA,
+            label_zh="签署保密协议",
+            label_ru="Подписать NDA",
+            label_en="Sign the NDA",
+            required=True,
+            position=1,
+        ),
+    ]
+
+
+@pytest.fixture
+def assignment(cohort: Cohort, checklist: list[ChecklistItem]) -> Assignment:
+    now = timezone.now()
+    assignment = Assignment.objects.create(
+        cohort=cohort,
+        title_en="Repairing shafts for a Far East plant",
+        title_ru="Ремонт валов для дальневосточного завода",
+        situation_ru="Машиностроительный завод в Хабаровске ищет технологию восстановления валов.",
+        situation_en="A Khabarovsk machine-building plant needs a way to restore worn shafts.",
+        partners_due=now + timedelta(days=3),
+        deal_due=now + timedelta(days=10),
+        published=True,
+    )
+    for language, org, title, summary, reference in POOL:
+        SandboxOffer.objects.create(
+            assignment=assignment,
+            language=language,
+            organization_name=org,
+            title=title,
+            summary=summary,
+            is_reference=reference,
+        )
+    index_assignment(assignment.pk)
+    return assignment

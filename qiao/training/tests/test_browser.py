@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING
 import pytest
 
 from qiao.accounts.models import User
-from qiao.training.models import ApplicationStatus, Attendance, Cohort, Enrolment, Session
+from qiao.training.models import (
+    ApplicationStatus,
+    Assignment,
+    Attempt,
+    Attendance,
+    Cohort,
+    Enrolment,
+    Session,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -98,3 +106,56 @@ def test_apply_accept_timetable_and_attendance(
     page.goto(f"/training/cohorts/{cohort.pk}/")
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
     _shot(page, "cohort-zh")
+
+
+@pytest.mark.browser
+def test_trainee_completes_a_simulation(
+    browser_page: Page,
+    login_browser: Callable[[User], None],
+    trainee: User,
+    lecturer: User,
+    assignment: Assignment,
+) -> None:
+    """The trainee (UI zh-hans) searches the pool in Russian, chooses the two reference
+    partners, ticks the checklists, closes the sandbox deal and submits; the lecturer grades."""
+    from playwright.sync_api import expect
+
+    page = browser_page
+    login_browser(trainee)
+    page.goto(f"/training/assignments/{assignment.pk}/")
+    page.get_by_test_id("start").click()
+    page.fill("#q", "восстановление изношенных валов")
+    page.locator("form[role=search] button").click()
+    for title in ("激光熔覆修复轴类零件", "Laser cladding robot cells for shaft repair"):
+        row = page.locator("[data-offer]").filter(has_text=title)
+        row.locator("button").click()
+        expect(page.locator("[data-offer]").filter(has_text=title)).to_contain_text("已选")
+    _shot(page, "attempt-zh-partners")
+    for _ in range(7):
+        stage = page.get_by_test_id("attempt-stage").inner_text()
+        if stage == "已结束：成功":
+            break
+        checklist = page.get_by_test_id("checklist")
+        while checklist.locator("button:has-text('☐')").count():
+            checklist.locator("button:has-text('☐')").first.click()
+        if page.locator("#agreement_type").count():
+            page.select_option("#agreement_type", "licence")
+            page.locator("#agreement_type + button").click()
+        page.get_by_test_id("advance").click()
+        expect(page.get_by_test_id("attempt-stage")).not_to_have_text(stage)
+    page.fill("#id_justification", "两家企业都掌握激光熔覆修复轴类零件的技术，符合俄方需求。")
+    page.select_option("#id_language", "zh")
+    page.get_by_test_id("submit").get_by_role("button").click()
+    expect(page.get_by_test_id("auto-score")).to_have_text("100")
+    _shot(page, "attempt-zh-submitted")
+    attempt = Attempt.objects.get(enrolment__user=trainee)
+    assert (attempt.precision, attempt.recall, attempt.stage) == (1.0, 1.0, "closed_won")
+
+    page.context.clear_cookies()
+    login_browser(lecturer)
+    page.goto(f"/training/attempts/{attempt.pk}/")
+    page.fill("#id_rubric_score", "90")
+    page.fill("#id_feedback", "Хорошее обоснование.")
+    page.get_by_test_id("grade").get_by_role("button").click()
+    expect(page.get_by_test_id("total-score")).to_have_text("96")
+    _shot(page, "attempt-ru-graded")
