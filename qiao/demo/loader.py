@@ -189,6 +189,11 @@ def load_demo(
     from qiao.training.engine import rebuild_index as rebuild_case_index
 
     case_texts = rebuild_case_index()
+    from qiao.training.models import Assignment
+    from qiao.training.sandbox import index_assignment
+
+    for assignment_id in Assignment.objects.values_list("pk", flat=True):
+        index_assignment(assignment_id)
     log(
         f"sample technology-manager training: first cohort with {sessions} sessions, "
         f"{case_texts} case texts indexed"

@@ -5,7 +5,8 @@ the real partners; the lecturers, sessions and trainees are sample data. Idempot
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +16,7 @@ from qiao.deals.models import AgreementType, DealStage
 from qiao.organizations.models import Organization
 from qiao.training.models import (
     ApplicationStatus,
+    Assignment,
     Case,
     CaseText,
     Cohort,
@@ -23,6 +25,7 @@ from qiao.training.models import (
     Lecturer,
     Material,
     Module,
+    SandboxOffer,
     Session,
     TimeZoneChoice,
     TrainingProgramme,
@@ -216,6 +219,7 @@ def load_training(*, password: str, trainees: list[User]) -> int:
             url=f"https://example.org/qiao-training/session-{offset + 1}.pdf",
         )
     _load_case()
+    _load_assignment(cohort)
     for user in trainees:
         Enrolment.objects.create(
             cohort=cohort,
@@ -298,4 +302,65 @@ def _load_case() -> None:
             outcome=outcome,
             questions=questions,
             teaching_notes=notes,
+        )
+
+
+POOL = (
+    # language, fictitious organisation, title, summary, in the reference solution
+    (
+        "zh",
+        "哈尔滨焊接技术学院（示例）",
+        "激光熔覆修复轴类零件（示例）",
+        "用激光熔覆工艺修复磨损的轴和齿轮，延长设备寿命，降低备件进口成本。",
+        True,
+    ),
+    (
+        "en",
+        "Dalian Robotics Ltd (sample)",
+        "Laser cladding robot cells for shaft repair (sample)",
+        "Robotic laser cladding cells that restore worn shafts and rollers in heavy industry.",
+        True,
+    ),
+    (
+        "ru",
+        "ООО «Сибирский мёд» (пример)",
+        "Технология переработки мёда (пример)",
+        "Линия фасовки и пастеризации мёда для малых пасек.",
+        False,
+    ),
+    ("zh", "长春乳业（示例）", "奶酪发酵菌种（示例）", "适合寒冷地区的奶酪发酵菌种和工艺。", False),
+    (
+        "ru",
+        "Томский институт сварки (пример)",
+        "Плазменная наплавка валов (пример)",
+        "Плазменная наплавка для восстановления валов прокатных станов.",
+        True,
+    ),
+)
+
+
+def _load_assignment(cohort: Cohort) -> None:
+    opening = datetime.combine(cohort.starts_on, time(9), tzinfo=ZoneInfo(TimeZoneChoice.HARBIN))
+    assignment = Assignment.objects.create(
+        cohort=cohort,
+        title_zh="为远东机械厂寻找轴类零件修复技术（示例）",
+        title_ru="Технология восстановления валов для дальневосточного завода (пример)",
+        title_en="Shaft-repair technology for a Far East plant (sample)",
+        situation_zh="示例：哈巴罗夫斯克一家机械制造厂希望修复磨损的轴，减少进口备件。",
+        situation_ru="Пример: машиностроительный завод в Хабаровске хочет восстанавливать "
+        "изношенные валы и меньше закупать запчасти за рубежом.",
+        situation_en="Sample: a Khabarovsk machine-building plant wants to restore worn shafts "
+        "and import fewer spare parts.",
+        partners_due=opening + timedelta(days=2),
+        deal_due=opening + timedelta(days=4),
+        published=True,
+    )
+    for language, organization, title, summary, reference in POOL:
+        SandboxOffer.objects.create(
+            assignment=assignment,
+            language=language,
+            organization_name=organization,
+            title=title,
+            summary=summary,
+            is_reference=reference,
         )

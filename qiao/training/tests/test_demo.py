@@ -43,6 +43,9 @@ def test_demo_cohort_opens_19_july_in_harbin_with_the_partner_lecturers() -> Non
     assert first is not None
     assert first.starts_at.astimezone(first.zone).time() == time(9)
     assert cohort.enrolments.get().status == ApplicationStatus.ACCEPTED
+    assignment = cohort.assignments.get()
+    assert assignment.published and assignment.offers.filter(is_reference=True).count() == 3
+    assert set(assignment.offers.values_list("language", flat=True)) == {"zh", "ru", "en"}
     case = Case.objects.get()
     assert case.published and case.is_sample
     assert sorted(case.texts.values_list("language", flat=True)) == ["en", "ru", "zh"]
