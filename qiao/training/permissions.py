@@ -186,3 +186,16 @@ def can_see_leaderboard(user: AnyUser, assignment: Assignment) -> bool:
     if can_manage_assignment(user, assignment):
         return True
     return not assignment.leaderboard_hidden and can_view_assignment(user, assignment)
+
+
+# --- dashboards ---------------------------------------------------------------------------------
+
+
+def can_view_progress(user: AnyUser, cohort: Cohort) -> bool:
+    """Attendance and scores per trainee: the cohort's lecturers and the secretariat."""
+    return is_secretariat(user) or is_lecturer(user, cohort)
+
+
+def can_view_numbers(user: AnyUser) -> bool:
+    """Enrolment numbers of every cohort (and their export): the secretariat."""
+    return is_secretariat(user)

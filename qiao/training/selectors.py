@@ -234,3 +234,67 @@ def attempts_for_grading(*, user: AnyUser, assignment: Assignment) -> QuerySet[A
     if not permissions.can_manage_assignment(user, assignment):
         return Attempt.objects.none()
     return assignment.attempts.select_related("enrolment__user").order_by("status", "id")
+
+
+# --- dashboards ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TraineeProgress:
+    enrolment: Enrolment
+    attended: int
+    held: int
+    scores: list[int | None]  # total score per assignment (None: not submitted)
+
+    @property
+    def attendance_percent(self) -> int | None:
+        return round(100 * self.attended / self.held) if self.held else None
+
+
+def cohort_progress(
+    *, user: AnyUser, cohort: Cohort
+) -> tuple[list[Assignment], list[TraineeProgress]]:
+    """Per trainee: sessions attended of those held so far, and the score of each simulation."""
+    if not permissions.can_view_progress(user, cohort):
+        return [], []
+    from django.utils import timezone
+
+    held = cohort.sessions.filter(starts_at__lte=timezone.now()).count()
+    assignments = list(cohort.assignments.order_by("deal_due", "id"))
+    trainees = (
+        cohort.enrolments.filter(status=ApplicationStatus.ACCEPTED)
+        .select_related("user")
+        .annotate(
+            attended=Count(
+                "attendance",
+                filter=Q(attendance__present=True, attendance__session__cohort=cohort),
+            )
+        )
+        .order_by("user__last_name", "user__username")
+    )
+    attempts = {
+        (a.enrolment_id, a.assignment_id): a
+        for a in Attempt.objects.filter(assignment__cohort=cohort, status=AttemptStatus.SUBMITTED)
+    }
+    rows = []
+    for enrolment in trainees:
+        scores = []
+        for assignment in assignments:
+            attempt = attempts.get((enrolment.pk, assignment.pk))
+            scores.append(attempt.total_score if attempt else None)
+        rows.append(TraineeProgress(enrolment, enrolment.attended, held, scores))
+    return assignments, rows
+
+
+NUMBER_COLUMNS = ("applied", "accepted", "waitlisted", "rejected", "withdrawn")
+
+
+def enrolment_numbers(*, user: AnyUser) -> QuerySet[Cohort]:
+    """Every cohort with its applications counted by status."""
+    if not permissions.can_view_numbers(user):
+        return Cohort.objects.none()
+    counts = {
+        status: Count("enrolments", filter=Q(enrolments__status=status))
+        for status in NUMBER_COLUMNS
+    }
+    return Cohort.objects.select_related("programme").annotate(**counts).order_by("starts_on", "id")

@@ -18,6 +18,8 @@ urlpatterns = [
     path("calendar.ics", views.calendar, name="calendar"),
     path("time-zone/", views.set_time_zone, name="time-zone"),
     path("cases/", views.case_list, name="cases"),
+    path("cohorts/<int:pk>/progress/", views.cohort_progress, name="progress"),
+    path("numbers/", views.numbers, name="numbers"),
     path("assignments/<int:pk>/", views.assignment_detail, name="assignment"),
     path("assignments/<int:pk>/start/", views.attempt_start, name="attempt-start"),
     path(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
 from typing import Any
 
@@ -114,6 +115,7 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_manage": permissions.can_manage_cohort(request.user),
             "places_left": max(cohort.capacity - cohort.accepted_count, 0),  # type: ignore[attr-defined]
             "assignments": selectors.assignments_for(user=request.user, cohort=cohort),
+            "can_see_progress": permissions.can_view_progress(request.user, cohort),
         },
     )
 
@@ -587,3 +589,38 @@ def attempt_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             _("Your simulation was submitted and scored."),
         )
     return redirect(target)
+
+
+# --- dashboards ---------------------------------------------------------------------------------
+
+
+@login_required
+def cohort_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _cohort_or_404(pk)
+    if not permissions.can_view_progress(request.user, cohort):
+        raise PermissionDenied(_("Only the cohort's lecturers and the secretariat see progress."))
+    assignments, rows = selectors.cohort_progress(user=request.user, cohort=cohort)
+    return render(
+        request,
+        "training/progress.html",
+        {"cohort": cohort, "assignments": assignments, "rows": rows},
+    )
+
+
+@login_required
+def numbers(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_view_numbers(request.user):
+        raise PermissionDenied(_("Only the secretariat sees the enrolment numbers."))
+    cohorts = selectors.enrolment_numbers(user=request.user)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="qiao-training-numbers.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["cohort", "starts_on", "capacity", *selectors.NUMBER_COLUMNS])
+        for cohort in cohorts:
+            writer.writerow(
+                [cohort.title(), cohort.starts_on.isoformat(), cohort.capacity]
+                + [getattr(cohort, column) for column in selectors.NUMBER_COLUMNS]
+            )
+        return response
+    return render(request, "training/numbers.html", {"cohorts": cohorts})
