@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "qiao.programmes",
     "qiao.resources",
     "qiao.alliance_dashboard",
+    "qiao.training",
     "qiao.demo",
     "qiao.api",
 ]

@@ -181,6 +181,23 @@ def load_demo(
     from qiao.careers.demo import load_careers
 
     careers = load_careers(password=DEMO_PASSWORD, actor=secretariat)
+    from qiao.training.demo import load_training
+
+    sessions = load_training(
+        password=DEMO_PASSWORD, trainees=[u for u in users if u.role == Role.BROKER]
+    )
+    from qiao.training.engine import rebuild_index as rebuild_case_index
+
+    case_texts = rebuild_case_index()
+    from qiao.training.models import Assignment
+    from qiao.training.sandbox import index_assignment
+
+    for assignment_id in Assignment.objects.values_list("pk", flat=True):
+        index_assignment(assignment_id)
+    log(
+        f"sample technology-manager training: first cohort with {sessions} sessions, "
+        f"{case_texts} case texts indexed"
+    )
     log(
         f"{careers.postings} sample internships and jobs, {careers.students} sample students, "
         f"{careers.indexed} careers documents indexed"

@@ -1,0 +1,626 @@
+"""Thin views over training services and selectors: parse input, call one service, render."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qiao.core.errors import ServiceError
+from qiao.core.http import acting_user
+from qiao.core.languages import ContentLanguage
+from qiao.deals.models import AgreementType, ChecklistItem, Deal
+from qiao.training import permissions, selectors, services, simulation
+from qiao.training.forms import (
+    ApplicationForm,
+    DecisionForm,
+    GradeForm,
+    JustificationForm,
+    SessionForm,
+    TimeZoneForm,
+)
+from qiao.training.ical import sessions_ical
+from qiao.training.models import (
+    ApplicationStatus,
+    Assignment,
+    Attempt,
+    AttemptStatus,
+    Case,
+    Cohort,
+    CurriculumArea,
+    Enrolment,
+    SandboxOffer,
+    Session,
+    TrainingProgramme,
+)
+from qiao.training.timezones import COOKIE, viewer_time_zone
+
+ONE_YEAR = 365 * 24 * 3600
+
+
+def _run(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
+    try:
+        action()
+    except ServiceError as error:
+        messages.error(request, str(error))
+        return False
+    messages.success(request, success)
+    return True
+
+
+def _cohort_or_404(pk: int) -> Cohort:
+    try:
+        return selectors.cohort_get(cohort_id=pk)
+    except Cohort.DoesNotExist as missing:
+        raise Http404(_("No such cohort.")) from missing
+
+
+def _session_or_404(pk: int) -> Session:
+    try:
+        return selectors.session_get(session_id=pk)
+    except Session.DoesNotExist as missing:
+        raise Http404(_("No such session.")) from missing
+
+
+def programme_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "training/programme_list.html", {"programmes": selectors.programme_list()}
+    )
+
+
+def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        programme = selectors.programme_get(programme_id=pk)
+    except TrainingProgramme.DoesNotExist as missing:
+        raise Http404(_("No such programme.")) from missing
+    modules = list(programme.modules.all())
+    areas = [
+        (label, [m for m in modules if m.area == value]) for value, label in CurriculumArea.choices
+    ]
+    return render(
+        request,
+        "training/programme_detail.html",
+        {"programme": programme, "areas": areas, "cohorts": programme.cohorts.all()},
+    )
+
+
+def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _cohort_or_404(pk)
+    zone = viewer_time_zone(request)
+    enrolment = selectors.enrolment_of(user=request.user, cohort=cohort)
+    return render(
+        request,
+        "training/cohort_detail.html",
+        {
+            "cohort": cohort,
+            "lecturers": selectors.cohort_lecturers(cohort=cohort),
+            "sessions": selectors.cohort_sessions(cohort=cohort, viewer_zone=zone),
+            "viewer_zone": zone,
+            "zone_form": TimeZoneForm(initial={"time_zone": zone}),
+            "enrolment": enrolment,
+            "can_apply": enrolment is None and permissions.can_apply(request.user, cohort),
+            "can_withdraw": enrolment is not None
+            and permissions.can_withdraw(request.user, enrolment),
+            "application_form": ApplicationForm(),
+            "can_manage": permissions.can_manage_cohort(request.user),
+            "places_left": max(cohort.capacity - cohort.accepted_count, 0),  # type: ignore[attr-defined]
+            "assignments": selectors.assignments_for(user=request.user, cohort=cohort),
+            "can_see_progress": permissions.can_view_progress(request.user, cohort),
+        },
+    )
+
+
+@login_required
+@require_POST
+def apply(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = get_object_or_404(Cohort, pk=pk)
+    user = acting_user(request)
+    if not permissions.can_apply(user, cohort):
+        raise PermissionDenied(_("You may not apply to this cohort."))
+    form = ApplicationForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("training:cohort", pk=pk)
+    _run(
+        request,
+        lambda: services.enrolment_apply(
+            actor=user,
+            cohort=cohort,
+            motivation=form.cleaned_data["motivation"],
+            motivation_language=form.cleaned_data["motivation_language"],
+        ),
+        _("Your application was received."),
+    )
+    return redirect("training:cohort", pk=pk)
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = get_object_or_404(Enrolment, pk=pk)
+    user = acting_user(request)
+    if not permissions.can_withdraw(user, enrolment):
+        raise PermissionDenied(_("You may not withdraw this application."))
+    _run(
+        request,
+        lambda: services.enrolment_withdraw(actor=user, enrolment=enrolment),
+        _("Your application was withdrawn."),
+    )
+    return redirect("training:cohort", pk=enrolment.cohort_id)
+
+
+@login_required
+def applications(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _cohort_or_404(pk)
+    if not permissions.can_manage_cohort(request.user):
+        raise PermissionDenied(_("Only the secretariat decides on applications."))
+    return render(
+        request,
+        "training/applications.html",
+        {
+            "cohort": cohort,
+            "applications": selectors.applications_for_management(user=request.user, cohort=cohort),
+            "decision_form": DecisionForm(),
+            "places_left": max(cohort.capacity - cohort.accepted_count, 0),  # type: ignore[attr-defined]
+        },
+    )
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, pk: int, status: str) -> HttpResponse:
+    enrolment = get_object_or_404(Enrolment, pk=pk)
+    user = acting_user(request)
+    if not permissions.can_manage_cohort(user):
+        raise PermissionDenied(_("Only the secretariat decides on applications."))
+    if status not in services.DECISIONS:
+        raise Http404(_("No such decision."))
+    form = DecisionForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    _run(
+        request,
+        lambda: services.enrolment_decide(
+            actor=user, enrolment=enrolment, status=status, reason=reason
+        ),
+        _("The decision was recorded: %(status)s.") % {"status": ApplicationStatus(status).label},
+    )
+    return redirect("training:applications", pk=enrolment.cohort_id)
+
+
+@login_required
+def session_new(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _cohort_or_404(pk)
+    user = acting_user(request)
+    if not permissions.can_manage_cohort(user):
+        raise PermissionDenied(_("Only the secretariat plans sessions."))
+    form = SessionForm(request.POST or None, cohort=cohort)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            session = services.session_create(
+                actor=user,
+                cohort=cohort,
+                module=data["module"],
+                titles={code: data[f"title_{code}"] for code in ("zh", "ru", "en")},
+                day=data["day"],
+                start=data["start"],
+                end=data["end"],
+                time_zone=data["time_zone"],
+                place=data["place"],
+                online_link=data["online_link"],
+                lecturers=list(data["lecturers"]),
+            )
+        except ServiceError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The session was added."))
+            return redirect("training:session", pk=session.pk)
+    return render(request, "training/session_form.html", {"cohort": cohort, "form": form})
+
+
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session_or_404(pk)
+    zone = viewer_time_zone(request)
+    can_record = permissions.can_record_attendance(request.user, session)
+    return render(
+        request,
+        "training/session_detail.html",
+        {
+            "session": session,
+            "times": selectors.session_times(session, zone),
+            "viewer_zone": zone,
+            "zone_form": TimeZoneForm(initial={"time_zone": zone}),
+            "lecturers": session.lecturers.select_related("user", "organization"),
+            "show_details": permissions.can_see_session_details(request.user, session),
+            "can_record": can_record,
+            "sheet": selectors.attendance_sheet(user=request.user, session=session)
+            if can_record
+            else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session_or_404(pk)
+    user = acting_user(request)
+    if not permissions.can_record_attendance(user, session):
+        raise PermissionDenied(_("Only the session's lecturers record attendance."))
+    trainees = [
+        enrolment for enrolment, _was in selectors.attendance_sheet(user=user, session=session)
+    ]
+    present = {e.pk: request.POST.get(f"present-{e.pk}") == "on" for e in trainees}
+    _run(
+        request,
+        lambda: services.attendance_record(actor=user, session=session, present=present),
+        _("Attendance was saved."),
+    )
+    return redirect("training:session", pk=pk)
+
+
+@login_required
+def calendar(request: HttpRequest) -> HttpResponse:
+    sessions = selectors.my_sessions(user=request.user)
+    response = HttpResponse(sessions_ical(sessions), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="qiao-training.ics"'
+    return response
+
+
+@require_POST
+def set_time_zone(request: HttpRequest) -> HttpResponse:
+    form = TimeZoneForm(request.POST)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        target = "/training/"
+    response = redirect(target)
+    if form.is_valid():
+        response.set_cookie(
+            COOKIE, form.cleaned_data["time_zone"], max_age=ONE_YEAR, samesite="Lax"
+        )
+    else:
+        messages.error(request, _("Choose a time zone from the list."))
+    return response
+
+
+# --- case library -----------------------------------------------------------------------------
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_view_case_library(request.user):
+        raise PermissionDenied(_("The case library is for the programme's trainees and lecturers."))
+    query = request.GET.get("q", "")[:500]
+    return render(
+        request,
+        "training/case_list.html",
+        {
+            "cases": selectors.case_list(user=request.user, query=query),
+            "query": query,
+            "can_teach": permissions.can_teach_cases(request.user),
+        },
+    )
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        case = selectors.case_get(case_id=pk)
+    except Case.DoesNotExist as missing:
+        raise Http404(_("No such case.")) from missing
+    if not permissions.can_view_case(request.user, case):
+        raise PermissionDenied(_("You may not read this case."))
+    texts = {t.language: t for t in case.texts.all()}
+    wanted = request.GET.get("lang", "")
+    text = texts.get(wanted) or case.text()
+    return render(
+        request,
+        "training/case_detail.html",
+        {
+            "case": case,
+            "text": text,
+            "case_languages": [
+                (code, label) for code, label in ContentLanguage.choices if code in texts
+            ],
+            "can_teach": permissions.can_teach_cases(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def case_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_object_or_404(Case, pk=pk)
+    user = acting_user(request)
+    if not permissions.can_teach_cases(user):
+        raise PermissionDenied(_("Only lecturers and the secretariat publish cases."))
+    published = request.POST.get("published") == "1"
+    _run(
+        request,
+        lambda: services.case_publish(actor=user, case=case, published=published),
+        _("The case is published.") if published else _("The case is withdrawn from the library."),
+    )
+    return redirect("training:case", pk=pk)
+
+
+@login_required
+def deal_case(request: HttpRequest, deal_pk: int) -> HttpResponse:
+    deal = get_object_or_404(Deal.objects.select_related("owner", "partner"), pk=deal_pk)
+    user = acting_user(request)
+    if not (
+        permissions.can_consent_to_case(user, deal)
+        or permissions.can_turn_deal_into_case(user, deal)
+    ):
+        raise PermissionDenied(_("Only the parties of a won deal decide on a teaching case."))
+    if request.method == "POST":
+        if request.POST.get("action") == "consent":
+            if not permissions.can_consent_to_case(user, deal):
+                raise PermissionDenied(
+                    _("Only the parties of a won deal consent to a teaching case.")
+                )
+            _run(
+                request,
+                lambda: services.case_consent(actor=user, deal=deal),
+                _("Your organisation's consent was recorded."),
+            )
+        else:
+            if not permissions.can_turn_deal_into_case(user, deal):
+                raise PermissionDenied(
+                    _("Only the deal's technology manager or the secretariat may do this.")
+                )
+            try:
+                case = services.case_from_deal(actor=user, deal=deal)
+            except ServiceError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(
+                    request, _("A draft case was written; check it before publishing.")
+                )
+                return redirect("training:case", pk=case.pk)
+        return redirect("training:deal-case", deal_pk=deal.pk)
+    consents = selectors.case_consents(deal=deal)
+    return render(
+        request,
+        "training/deal_case.html",
+        {
+            "deal": deal,
+            "parties": [(org, org.pk in consents) for org in (deal.owner, deal.partner)],
+            "can_consent": permissions.can_consent_to_case(user, deal)
+            and user.organization_id not in consents,
+            "can_create": permissions.can_turn_deal_into_case(user, deal),
+            "existing": Case.objects.filter(source_deal=deal).first(),
+        },
+    )
+
+
+# --- practical simulation -----------------------------------------------------------------------
+
+
+def _assignment_or_404(pk: int) -> Assignment:
+    try:
+        return Assignment.objects.select_related("cohort__programme").get(pk=pk)
+    except Assignment.DoesNotExist as missing:
+        raise Http404(_("No such assignment.")) from missing
+
+
+def _attempt_or_404(pk: int) -> Attempt:
+    try:
+        return Attempt.objects.select_related("assignment__cohort", "enrolment__user").get(pk=pk)
+    except Attempt.DoesNotExist as missing:
+        raise Http404(_("No such simulation.")) from missing
+
+
+@login_required
+def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _assignment_or_404(pk)
+    if not permissions.can_view_assignment(request.user, assignment):
+        raise PermissionDenied(_("This simulation is for the cohort's trainees and lecturers."))
+    can_manage = permissions.can_manage_assignment(request.user, assignment)
+    return render(
+        request,
+        "training/assignment_detail.html",
+        {
+            "assignment": assignment,
+            "attempt": selectors.attempt_of(user=request.user, assignment=assignment),
+            "can_start": permissions.can_start_attempt(request.user, assignment),
+            "can_manage": can_manage,
+            "reference": assignment.offers.filter(is_reference=True) if can_manage else [],
+            "attempts": selectors.attempts_for_grading(user=request.user, assignment=assignment),
+            "leaderboard": selectors.leaderboard(user=request.user, assignment=assignment),
+            "show_leaderboard": permissions.can_see_leaderboard(request.user, assignment),
+        },
+    )
+
+
+@login_required
+@require_POST
+def attempt_start(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _assignment_or_404(pk)
+    user = acting_user(request)
+    if not permissions.can_start_attempt(user, assignment):
+        raise PermissionDenied(_("Only the cohort's trainees work on its simulations."))
+    attempt = simulation.attempt_start(actor=user, assignment=assignment)
+    return redirect("training:attempt", pk=attempt.pk)
+
+
+@login_required
+@require_POST
+def leaderboard_visibility(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _assignment_or_404(pk)
+    user = acting_user(request)
+    if not permissions.can_manage_assignment(user, assignment):
+        raise PermissionDenied(_("Only the cohort's lecturers show or hide the leaderboard."))
+    hidden = request.POST.get("hidden") == "1"
+    simulation.leaderboard_set_hidden(actor=user, assignment=assignment, hidden=hidden)
+    messages.success(
+        request,
+        _("The leaderboard is hidden from trainees.")
+        if hidden
+        else _("Trainees see the leaderboard."),
+    )
+    return redirect("training:assignment", pk=pk)
+
+
+@login_required
+def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = _attempt_or_404(pk)
+    if not permissions.can_view_attempt(request.user, attempt):
+        raise PermissionDenied(_("You may not see this simulation."))
+    query = request.GET.get("q", "")[:500]
+    return render(
+        request,
+        "training/attempt_detail.html",
+        {
+            "attempt": attempt,
+            "assignment": attempt.assignment,
+            "workspace": selectors.attempt_workspace(attempt=attempt, query=query),
+            "query": query,
+            "can_work": permissions.can_work_attempt(request.user, attempt)
+            and attempt.status == AttemptStatus.WORKING,
+            "can_grade": permissions.can_grade_attempt(request.user, attempt)
+            and attempt.status == AttemptStatus.SUBMITTED,
+            "agreement_types": AgreementType.choices,
+            "justification_form": JustificationForm(),
+            "grade_form": GradeForm(
+                initial={"rubric_score": attempt.rubric_score, "feedback": attempt.feedback}
+            ),
+        },
+    )
+
+
+ATTEMPT_ACTIONS = (
+    "choose",
+    "unchoose",
+    "tick",
+    "untick",
+    "agreement",
+    "advance",
+    "submit",
+    "grade",
+)
+
+
+@login_required
+@require_POST
+def attempt_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    attempt = _attempt_or_404(pk)
+    user = acting_user(request)
+    if action not in ATTEMPT_ACTIONS:
+        raise Http404(_("No such action."))
+    if action == "grade":
+        if not permissions.can_grade_attempt(user, attempt):
+            raise PermissionDenied(_("Only the cohort's lecturers grade simulations."))
+        form = GradeForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Give a rubric score from 0 to 100."))
+            return redirect("training:attempt", pk=pk)
+        _run(
+            request,
+            lambda: simulation.attempt_grade(
+                actor=user,
+                attempt=attempt,
+                rubric_score=form.cleaned_data["rubric_score"],
+                feedback=form.cleaned_data["feedback"],
+            ),
+            _("The grade and feedback were saved."),
+        )
+        return redirect("training:attempt", pk=pk)
+    if not permissions.can_work_attempt(user, attempt):
+        raise PermissionDenied(_("Only the trainee works on their simulation."))
+    back = request.POST.get("q", "")
+    target = reverse("training:attempt", args=[pk]) + (f"?{urlencode({'q': back})}" if back else "")
+    if action in ("choose", "unchoose"):
+        offer = get_object_or_404(SandboxOffer, pk=request.POST.get("offer", 0) or 0)
+        _run(
+            request,
+            lambda: simulation.attempt_choose_partner(
+                actor=user, attempt=attempt, offer=offer, chosen=action == "choose"
+            ),
+            _("Partner chosen.") if action == "choose" else _("Partner removed."),
+        )
+    elif action in ("tick", "untick"):
+        item = get_object_or_404(ChecklistItem, pk=request.POST.get("item", 0) or 0)
+        _run(
+            request,
+            lambda: simulation.attempt_tick(
+                actor=user, attempt=attempt, item=item, done=action == "tick"
+            ),
+            _("Checklist updated."),
+        )
+    elif action == "agreement":
+        _run(
+            request,
+            lambda: simulation.attempt_set_agreement(
+                actor=user, attempt=attempt, agreement_type=request.POST.get("agreement_type", "")
+            ),
+            _("Agreement type recorded."),
+        )
+    elif action == "advance":
+        _run(
+            request,
+            lambda: simulation.attempt_advance(actor=user, attempt=attempt),
+            _("The simulated deal moved on."),
+        )
+    else:
+        submission = JustificationForm(request.POST)
+        if not submission.is_valid():
+            messages.error(request, _("Justify your choice of partners."))
+            return redirect(target)
+        _run(
+            request,
+            lambda: simulation.attempt_submit(
+                actor=user,
+                attempt=attempt,
+                justification=submission.cleaned_data["justification"],
+                language=submission.cleaned_data["language"],
+            ),
+            _("Your simulation was submitted and scored."),
+        )
+    return redirect(target)
+
+
+# --- dashboards ---------------------------------------------------------------------------------
+
+
+@login_required
+def cohort_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _cohort_or_404(pk)
+    if not permissions.can_view_progress(request.user, cohort):
+        raise PermissionDenied(_("Only the cohort's lecturers and the secretariat see progress."))
+    assignments, rows = selectors.cohort_progress(user=request.user, cohort=cohort)
+    return render(
+        request,
+        "training/progress.html",
+        {"cohort": cohort, "assignments": assignments, "rows": rows},
+    )
+
+
+@login_required
+def numbers(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_view_numbers(request.user):
+        raise PermissionDenied(_("Only the secretariat sees the enrolment numbers."))
+    cohorts = selectors.enrolment_numbers(user=request.user)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="qiao-training-numbers.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["cohort", "starts_on", "capacity", *selectors.NUMBER_COLUMNS])
+        for cohort in cohorts:
+            writer.writerow(
+                [cohort.title(), cohort.starts_on.isoformat(), cohort.capacity]
+                + [getattr(cohort, column) for column in selectors.NUMBER_COLUMNS]
+            )
+        return response
+    return render(request, "training/numbers.html", {"cohorts": cohorts})
