@@ -221,6 +221,13 @@ def attempt_workspace(*, attempt: Attempt, query: str = "") -> Workspace:
     )
 
 
+def assignment_pool(*, user: AnyUser, assignment: Assignment) -> list[SandboxOffer]:
+    """The pool with the reference solution marked: the cohort's lecturers and the secretariat."""
+    if not permissions.can_manage_assignment(user, assignment):
+        return []
+    return list(assignment.offers.order_by("language", "id"))
+
+
 def leaderboard(*, user: AnyUser, assignment: Assignment) -> list[Attempt]:
     if not permissions.can_see_leaderboard(user, assignment):
         return []

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -23,9 +23,15 @@ from qiao.deals.models import AgreementType, ChecklistItem, Deal
 from qiao.training import permissions, selectors, services, simulation
 from qiao.training.forms import (
     ApplicationForm,
+    AssignmentForm,
+    CaseTagsForm,
+    CaseTextForm,
     DecisionForm,
     GradeForm,
     JustificationForm,
+    MaterialForm,
+    NewCaseForm,
+    SandboxOfferForm,
     SessionForm,
     TimeZoneForm,
 )
@@ -39,6 +45,7 @@ from qiao.training.models import (
     Cohort,
     CurriculumArea,
     Enrolment,
+    Material,
     SandboxOffer,
     Session,
     TrainingProgramme,
@@ -248,6 +255,8 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sheet": selectors.attendance_sheet(user=request.user, session=session)
             if can_record
             else [],
+            "can_manage_materials": permissions.can_manage_materials(request.user, session),
+            "material_form": MaterialForm(),
         },
     )
 
@@ -624,3 +633,332 @@ def numbers(request: HttpRequest) -> HttpResponse:
             )
         return response
     return render(request, "training/numbers.html", {"cohorts": cohorts})
+
+
+# --- authoring ----------------------------------------------------------------------------------
+
+
+def _case_or_404(pk: int) -> Case:
+    try:
+        return selectors.case_get(case_id=pk)
+    except Case.DoesNotExist as missing:
+        raise Http404(_("No such case.")) from missing
+
+
+def _require_case_author(request: HttpRequest) -> None:
+    if not permissions.can_author_cases(request.user):
+        raise PermissionDenied(_("Only lecturers and the secretariat write cases."))
+
+
+def _tags(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "sectors": list(data["sectors"]),
+        "stage": data["stage"],
+        "agreement_type": data["agreement_type"],
+        "lessons": data["lessons"],
+    }
+
+
+@login_required
+def case_new(request: HttpRequest) -> HttpResponse:
+    _require_case_author(request)
+    user = acting_user(request)
+    form = NewCaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.case_create(
+                actor=user,
+                language=data["language"],
+                text={name: data[name] for name in services.CASE_TEXT_FIELDS},
+                **_tags(data),
+            )
+        except ServiceError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The draft case was saved."))
+            return redirect("training:case-edit", pk=case.pk)
+    return render(request, "training/case_new.html", {"form": form})
+
+
+@login_required
+def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_case_author(request)
+    case = _case_or_404(pk)
+    user = acting_user(request)
+    initial = {
+        "sectors": list(case.sectors.all()),
+        "stage": case.stage,
+        "agreement_type": case.agreement_type,
+        "lessons": case.lessons,
+    }
+    form = CaseTagsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_update(actor=user, case=case, **_tags(form.cleaned_data))
+        except ServiceError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The case's tags were saved."))
+            return redirect("training:case-edit", pk=pk)
+    texts = {t.language: t for t in case.texts.all()}
+    return render(
+        request,
+        "training/case_edit.html",
+        {
+            "case": case,
+            "form": form,
+            "versions": [(code, label, texts.get(code)) for code, label in ContentLanguage.choices],
+        },
+    )
+
+
+@login_required
+def case_text_edit(request: HttpRequest, pk: int, language: str) -> HttpResponse:
+    _require_case_author(request)
+    case = _case_or_404(pk)
+    if language not in ContentLanguage.values:
+        raise Http404(_("No such language."))
+    user = acting_user(request)
+    existing = case.texts.filter(language=language).first()
+    initial = (
+        {name: getattr(existing, name) for name in services.CASE_TEXT_FIELDS} if existing else {}
+    )
+    form = CaseTextForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_text_save(
+                actor=user, case=case, language=language, text=form.cleaned_data
+            )
+        except ServiceError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The text was saved."))
+            return redirect("training:case-edit", pk=pk)
+    return render(
+        request,
+        "training/case_text_form.html",
+        {
+            "case": case,
+            "form": form,
+            "language": language,
+            "language_label": ContentLanguage(language).label,
+            "others": [t for t in case.texts.all() if t.language != language],
+        },
+    )
+
+
+@login_required
+def assignment_new(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _cohort_or_404(pk)
+    user = acting_user(request)
+    if not permissions.can_create_assignment(user, cohort):
+        raise PermissionDenied(
+            _("Only the cohort's lecturers and the secretariat write assignments.")
+        )
+    form = AssignmentForm(request.POST or None, cohort=cohort)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            assignment = services.assignment_create(
+                actor=user,
+                cohort=cohort,
+                module=data["module"],
+                titles=form.titles(),
+                situations=form.situations(),
+                partners_due=data["partners_due"],
+                deal_due=data["deal_due"],
+            )
+        except ServiceError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("The draft assignment was saved. Now add the offers of its pool.")
+            )
+            return redirect("training:assignment-edit", pk=assignment.pk)
+    return render(request, "training/assignment_form.html", {"cohort": cohort, "form": form})
+
+
+def _require_assignment_manager(request: HttpRequest, assignment: Assignment) -> None:
+    if not permissions.can_manage_assignment(request.user, assignment):
+        raise PermissionDenied(
+            _("Only the cohort's lecturers and the secretariat write assignments.")
+        )
+
+
+@login_required
+def assignment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _assignment_or_404(pk)
+    _require_assignment_manager(request, assignment)
+    user = acting_user(request)
+    form = AssignmentForm(request.POST or None, cohort=assignment.cohort, assignment=assignment)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.assignment_update(
+                actor=user,
+                assignment=assignment,
+                module=data["module"],
+                titles=form.titles(),
+                situations=form.situations(),
+                partners_due=data["partners_due"],
+                deal_due=data["deal_due"],
+                published=data.get("published", False),
+            )
+        except ServiceError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The assignment was saved."))
+            return redirect("training:assignment-edit", pk=pk)
+    return render(
+        request,
+        "training/assignment_form.html",
+        {
+            "cohort": assignment.cohort,
+            "assignment": assignment,
+            "form": form,
+            "offers": selectors.assignment_pool(user=user, assignment=assignment),
+            "offer_form": SandboxOfferForm(),
+        },
+    )
+
+
+@login_required
+def offer_new(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _assignment_or_404(pk)
+    _require_assignment_manager(request, assignment)
+    return _offer_form(request, assignment, None)
+
+
+@login_required
+def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = get_object_or_404(SandboxOffer.objects.select_related("assignment__cohort"), pk=pk)
+    _require_assignment_manager(request, offer.assignment)
+    return _offer_form(request, offer.assignment, offer)
+
+
+def _offer_form(
+    request: HttpRequest, assignment: Assignment, offer: SandboxOffer | None
+) -> HttpResponse:
+    user = acting_user(request)
+    initial = (
+        {
+            "language": offer.language,
+            "organization_name": offer.organization_name,
+            "title": offer.title,
+            "summary": offer.summary,
+            "is_reference": offer.is_reference,
+        }
+        if offer
+        else {}
+    )
+    form = SandboxOfferForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sandbox_offer_save(
+                actor=user, assignment=assignment, offer=offer, **form.cleaned_data
+            )
+        except ServiceError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The pool was saved."))
+            return redirect("training:assignment-edit", pk=assignment.pk)
+    return render(
+        request,
+        "training/offer_form.html",
+        {"assignment": assignment, "offer": offer, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def offer_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    offer = get_object_or_404(SandboxOffer.objects.select_related("assignment__cohort"), pk=pk)
+    user = acting_user(request)
+    _require_assignment_manager(request, offer.assignment)
+    if action == "delete":
+        _run(
+            request,
+            lambda: services.sandbox_offer_delete(actor=user, offer=offer),
+            _("The offer was removed from the pool."),
+        )
+    elif action == "reference":
+        marked = request.POST.get("is_reference") == "1"
+        _run(
+            request,
+            lambda: services.sandbox_offer_set_reference(
+                actor=user, offer=offer, is_reference=marked
+            ),
+            _("The offer is in the reference solution.")
+            if marked
+            else _("The offer is no longer in the reference solution."),
+        )
+    else:
+        raise Http404(_("No such action."))
+    return redirect("training:assignment-edit", pk=offer.assignment_id)
+
+
+@login_required
+@require_POST
+def material_add(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session_or_404(pk)
+    user = acting_user(request)
+    if not permissions.can_manage_materials(user, session):
+        raise PermissionDenied(_("Only the cohort's lecturers and the secretariat add materials."))
+    form = MaterialForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("training:session", pk=pk)
+    data = form.cleaned_data
+    _run(
+        request,
+        lambda: services.material_add(
+            actor=user,
+            session=session,
+            title=data["title"],
+            language=data["language"],
+            url=data["url"] or "",
+            upload=data["file"],
+        ),
+        _("The material was added."),
+    )
+    return redirect("training:session", pk=pk)
+
+
+def _material_or_404(pk: int) -> Material:
+    try:
+        return Material.objects.select_related("session__cohort").get(pk=pk)
+    except Material.DoesNotExist as missing:
+        raise Http404(_("No such material.")) from missing
+
+
+@login_required
+def material_download(request: HttpRequest, pk: int) -> FileResponse:
+    material = _material_or_404(pk)
+    if not permissions.can_download_material(request.user, material.session):
+        raise PermissionDenied(_("Materials are for the cohort's trainees and lecturers."))
+    if not material.file:
+        raise Http404(_("No such material."))
+    response = FileResponse(
+        material.file.open("rb"), as_attachment=True, filename=material.file_name
+    )
+    response["Content-Type"] = material.content_type
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def material_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    material = _material_or_404(pk)
+    user = acting_user(request)
+    if not permissions.can_manage_materials(user, material.session):
+        raise PermissionDenied(_("Only the cohort's lecturers and the secretariat add materials."))
+    _run(
+        request,
+        lambda: services.material_remove(actor=user, material=material),
+        _("The material was removed."),
+    )
+    return redirect("training:session", pk=material.session_id)
