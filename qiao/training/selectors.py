@@ -177,7 +177,7 @@ def case_consents(*, deal: Deal) -> set[int]:
 def assignments_for(*, user: AnyUser, cohort: Cohort) -> list[Assignment]:
     return [
         a
-        for a in cohort.assignments.select_related("cohort")
+        for a in cohort.assignments.select_related("cohort", "module")
         if permissions.can_view_assignment(user, a)
     ]
 

@@ -123,6 +123,7 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "places_left": max(cohort.capacity - cohort.accepted_count, 0),  # type: ignore[attr-defined]
             "assignments": selectors.assignments_for(user=request.user, cohort=cohort),
             "can_see_progress": permissions.can_view_progress(request.user, cohort),
+            "can_create_assignment": permissions.can_create_assignment(request.user, cohort),
         },
     )
 
