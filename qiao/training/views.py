@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from typing import Any
 
@@ -12,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,7 +20,7 @@ from qiao.core.errors import ServiceError
 from qiao.core.http import acting_user
 from qiao.core.languages import ContentLanguage
 from qiao.deals.models import AgreementType, ChecklistItem, Deal
-from qiao.training import permissions, selectors, services, simulation
+from qiao.training import exporting, permissions, selectors, services, simulation
 from qiao.training.forms import (
     ApplicationForm,
     AssignmentForm,
@@ -604,16 +604,70 @@ def attempt_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 # --- dashboards ---------------------------------------------------------------------------------
 
 
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _export(
+    fmt: str, stem: str, title: str, table: tuple[list[str], list[list[object]]]
+) -> HttpResponse:
+    headers, rows = table
+    if fmt == "csv":
+        response = HttpResponse(exporting.to_csv(headers, rows), content_type=EXPORT_TYPES[fmt])
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            exporting.to_xlsx(title, headers, rows), content_type=EXPORT_TYPES[fmt]
+        )
+    else:
+        raise Http404(_("Unknown export format."))
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="{stem}-{stamp}.{fmt}"'
+    return response
+
+
+def _chart(labels: list[str], datasets: list[tuple[str, list[int | None]]]) -> dict[str, Any]:
+    return {
+        "labels": labels,
+        "datasets": [{"label": label, "values": values} for label, values in datasets],
+    }
+
+
 @login_required
 def cohort_progress(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = _cohort_or_404(pk)
     if not permissions.can_view_progress(request.user, cohort):
         raise PermissionDenied(_("Only the cohort's lecturers and the secretariat see progress."))
-    assignments, rows = selectors.cohort_progress(user=request.user, cohort=cohort)
+    report = selectors.cohort_progress(user=request.user, cohort=cohort)
+    fmt = request.GET.get("format")
+    if fmt:
+        return _export(
+            fmt,
+            f"qiao-training-progress-{cohort.pk}",
+            _("Progress"),
+            exporting.progress_table(report),
+        )
+    averages = report.module_averages()
     return render(
         request,
         "training/progress.html",
-        {"cohort": cohort, "assignments": assignments, "rows": rows},
+        {
+            "cohort": cohort,
+            "report": report,
+            "assignments": report.assignments,
+            "rows": report.rows,
+            "averages": averages,
+            "chart": {
+                "modules": _chart(
+                    [title for title, _percent, _score in averages],
+                    [
+                        (_("Attendance (%)"), [percent for _t, percent, _s in averages]),
+                        (_("Average simulation score"), [score for _t, _p, score in averages]),
+                    ],
+                )
+            },
+        },
     )
 
 
@@ -622,18 +676,31 @@ def numbers(request: HttpRequest) -> HttpResponse:
     if not permissions.can_view_numbers(request.user):
         raise PermissionDenied(_("Only the secretariat sees the enrolment numbers."))
     cohorts = selectors.enrolment_numbers(user=request.user)
-    if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="qiao-training-numbers.csv"'
-        writer = csv.writer(response)
-        writer.writerow(["cohort", "starts_on", "capacity", *selectors.NUMBER_COLUMNS])
-        for cohort in cohorts:
-            writer.writerow(
-                [cohort.title(), cohort.starts_on.isoformat(), cohort.capacity]
-                + [getattr(cohort, column) for column in selectors.NUMBER_COLUMNS]
-            )
-        return response
-    return render(request, "training/numbers.html", {"cohorts": cohorts})
+    fmt = request.GET.get("format")
+    if fmt:
+        return _export(
+            fmt, "qiao-training-numbers", _("Training numbers"), exporting.numbers_table(cohorts)
+        )
+    funnels = [(cohort, selectors.cohort_funnel(cohort=cohort)) for cohort in cohorts]
+    steps = [step.label for step in funnels[0][1]] if funnels else []
+    return render(
+        request,
+        "training/numbers.html",
+        {
+            "cohorts": cohorts,
+            "funnels": funnels,
+            "steps": steps,
+            "chart": {
+                "funnel": _chart(
+                    steps,
+                    [
+                        (cohort.title(), [step.count for step in funnel])
+                        for cohort, funnel in funnels
+                    ],
+                )
+            },
+        },
+    )
 
 
 # --- authoring ----------------------------------------------------------------------------------

@@ -368,8 +368,8 @@ def test_trainee_cannot_author_through_services(
     with pytest.raises(NotAllowed):
         services.sandbox_offer_set_reference(
             actor=trainee,
-            offer=assignment.offers.first(),
-            is_reference=True,  # type: ignore[arg-type]
+            offer=assignment.offers.all()[0],
+            is_reference=True,
         )
     with pytest.raises(NotAllowed):
         services.assignment_create(

@@ -162,7 +162,7 @@ def test_link_or_file_not_both(past_session: Session, lecturer: User) -> None:
                 session=past_session,
                 title="x",
                 language="en",
-                **kwargs,  # type: ignore[arg-type]
+                **kwargs,
             )
 
 
