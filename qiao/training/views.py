@@ -662,7 +662,7 @@ def cohort_progress(request: HttpRequest, pk: int) -> HttpResponse:
                 "modules": _chart(
                     [title for title, _percent, _score in averages],
                     [
-                        (_("Attendance (%)"), [percent for _t, percent, _s in averages]),
+                        (_("Attendance rate (%)"), [percent for _t, percent, _s in averages]),
                         (_("Average simulation score"), [score for _t, _p, score in averages]),
                     ],
                 )
