@@ -93,6 +93,9 @@ class GradeForm(forms.Form):
 # --- authoring ---------------------------------------------------------------------------------
 
 
+WIDE = forms.TextInput(attrs={"size": 60})
+
+
 def _blank(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
     return [("", "—"), *choices]
 
@@ -111,12 +114,12 @@ class CaseTagsForm(forms.Form):
         label=_("Type of agreement"), choices=_blank(AgreementType.choices), required=False
     )
     lessons = forms.CharField(
-        label=_("Lessons (comma-separated tags)"), max_length=500, required=False
+        label=_("Lessons (comma-separated tags)"), max_length=500, required=False, widget=WIDE
     )
 
 
 class CaseTextForm(forms.Form):
-    title = forms.CharField(label=pgettext_lazy("training", "Title"), max_length=255)
+    title = forms.CharField(label=pgettext_lazy("training", "Title"), max_length=255, widget=WIDE)
     background = forms.CharField(
         label=_("Background"), max_length=8000, widget=forms.Textarea(attrs={"rows": 5})
     )
@@ -168,9 +171,15 @@ class AssignmentForm(forms.Form):
     module = forms.ModelChoiceField(
         label=_("Module"), queryset=Module.objects.none(), required=False
     )
-    title_zh = forms.CharField(label=_("Title (Chinese)"), max_length=255, required=False)
-    title_ru = forms.CharField(label=_("Title (Russian)"), max_length=255, required=False)
-    title_en = forms.CharField(label=_("Title (English)"), max_length=255, required=False)
+    title_zh = forms.CharField(
+        label=_("Title (Chinese)"), max_length=255, required=False, widget=WIDE
+    )
+    title_ru = forms.CharField(
+        label=_("Title (Russian)"), max_length=255, required=False, widget=WIDE
+    )
+    title_en = forms.CharField(
+        label=_("Title (English)"), max_length=255, required=False, widget=WIDE
+    )
     situation_zh = forms.CharField(
         label=_("Situation (Chinese)"),
         max_length=8000,
@@ -200,10 +209,19 @@ class AssignmentForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, cohort: Cohort, assignment: Assignment | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        cohort: Cohort,
+        assignment: Assignment | None = None,
+        zone: str = TimeZoneChoice.HARBIN,
+        **kwargs: Any,
     ) -> None:
-        if assignment is not None and "initial" not in kwargs:
+        """`zone`: the viewer's time zone, in which the deadlines are shown at first."""
+        if zone not in TimeZoneChoice.values:
             zone = TimeZoneChoice.HARBIN
+        if assignment is None:
+            kwargs.setdefault("initial", {"time_zone": zone})
+        elif "initial" not in kwargs:
             kwargs["initial"] = {
                 "module": assignment.module_id,
                 **{
@@ -243,8 +261,10 @@ class AssignmentForm(forms.Form):
 
 class SandboxOfferForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=ContentLanguage.choices)
-    organization_name = forms.CharField(label=_("Organisation (fictitious)"), max_length=255)
-    title = forms.CharField(label=pgettext_lazy("training", "Title"), max_length=255)
+    organization_name = forms.CharField(
+        label=_("Organisation (fictitious)"), max_length=255, widget=WIDE
+    )
+    title = forms.CharField(label=pgettext_lazy("training", "Title"), max_length=255, widget=WIDE)
     summary = forms.CharField(
         label=_("Summary"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -252,9 +272,14 @@ class SandboxOfferForm(forms.Form):
 
 
 class MaterialForm(forms.Form):
-    title = forms.CharField(label=pgettext_lazy("training", "Title"), max_length=255)
+    title = forms.CharField(label=pgettext_lazy("training", "Title"), max_length=255, widget=WIDE)
     language = forms.ChoiceField(label=_("Language"), choices=ContentLanguage.choices)
-    url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
+    url = forms.URLField(
+        label=_("Link"),
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"size": 60}),
+    )
     file = forms.FileField(label=_("or a file"), required=False)
 
     def clean(self) -> dict[str, Any]:

@@ -824,7 +824,7 @@ def assignment_new(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(
             _("Only the cohort's lecturers and the secretariat write assignments.")
         )
-    form = AssignmentForm(request.POST or None, cohort=cohort)
+    form = AssignmentForm(request.POST or None, cohort=cohort, zone=viewer_time_zone(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -859,7 +859,12 @@ def assignment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _assignment_or_404(pk)
     _require_assignment_manager(request, assignment)
     user = acting_user(request)
-    form = AssignmentForm(request.POST or None, cohort=assignment.cohort, assignment=assignment)
+    form = AssignmentForm(
+        request.POST or None,
+        cohort=assignment.cohort,
+        assignment=assignment,
+        zone=viewer_time_zone(request),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -4,6 +4,7 @@ simulation assignments and their pools (the cohort's lecturers, the secretariat)
 from __future__ import annotations
 
 from datetime import UTC, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -389,3 +390,27 @@ def test_cohort_page_offers_new_assignment_to_its_lecturers(
     url = reverse("training:cohort", args=[cohort.pk])
     assert b'data-testid="new-assignment"' in lecturer_client.get(url).content
     assert b'data-testid="new-assignment"' not in foreign_lecturer_client.get(url).content
+
+
+def test_deadlines_are_shown_in_the_viewers_zone(
+    lecturer_client: Client, assignment: Assignment
+) -> None:
+    """The lecturer reads Russian: the deadlines are shown in Moscow time, and saving the form
+    unchanged keeps them."""
+    edit = reverse("training:assignment-edit", args=[assignment.pk])
+    form = lecturer_client.get(edit).context["form"]
+    assert form.initial["time_zone"] == "Europe/Moscow"
+    moscow = assignment.partners_due.astimezone(ZoneInfo("Europe/Moscow"))
+    assert form.initial["partners_due"] == moscow.replace(tzinfo=None)
+    data = {
+        name: form.initial.get(name) or ""
+        for name in form.fields
+        if name not in ("module", "published", "partners_due", "deal_due")
+    }
+    data["partners_due"] = form.initial["partners_due"].strftime("%Y-%m-%dT%H:%M")
+    data["deal_due"] = form.initial["deal_due"].strftime("%Y-%m-%dT%H:%M")
+    data["published"] = "on"
+    assert lecturer_client.post(edit, data).status_code == 302
+    before = assignment.partners_due.replace(second=0, microsecond=0)
+    assignment.refresh_from_db()
+    assert assignment.partners_due == before

@@ -22,7 +22,13 @@
         responsive: true,
         maintainAspectRatio: false,
         plugins: { legend: { display: true, position: "bottom" } },
-        scales: { y: { beginAtZero: true, suggestedMax: canvas.dataset.max ? Number(canvas.dataset.max) : undefined } },
+        scales: {
+          y: {
+            beginAtZero: true,
+            suggestedMax: canvas.dataset.max ? Number(canvas.dataset.max) : undefined,
+            ticks: { precision: 0 },
+          },
+        },
       },
     });
     canvas.dataset.rendered = "true";
