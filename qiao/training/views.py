@@ -13,12 +13,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qiao.core.errors import ServiceError
 from qiao.core.http import acting_user
-from qiao.core.languages import ContentLanguage
+from qiao.core.languages import ContentLanguage, content_language_for_ui
 from qiao.deals.models import AgreementType, ChecklistItem, Deal
 from qiao.training import exporting, permissions, selectors, services, simulation
 from qiao.training.forms import (
@@ -63,6 +64,11 @@ def _run(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
         return False
     messages.success(request, success)
     return True
+
+
+def _content_language() -> str:
+    """The content language matching the interface's, as the first choice of language fields."""
+    return content_language_for_ui(get_language())
 
 
 def _cohort_or_404(pk: int) -> Cohort:
@@ -257,7 +263,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if can_record
             else [],
             "can_manage_materials": permissions.can_manage_materials(request.user, session),
-            "material_form": MaterialForm(),
+            "material_form": MaterialForm(initial={"language": _content_language()}),
         },
     )
 
@@ -731,7 +737,7 @@ def _tags(data: dict[str, Any]) -> dict[str, Any]:
 def case_new(request: HttpRequest) -> HttpResponse:
     _require_case_author(request)
     user = acting_user(request)
-    form = NewCaseForm(request.POST or None)
+    form = NewCaseForm(request.POST or None, initial={"language": _content_language()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -891,7 +897,7 @@ def assignment_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "assignment": assignment,
             "form": form,
             "offers": selectors.assignment_pool(user=user, assignment=assignment),
-            "offer_form": SandboxOfferForm(),
+            "offer_form": SandboxOfferForm(initial={"language": _content_language()}),
         },
     )
 
