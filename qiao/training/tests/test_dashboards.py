@@ -76,10 +76,15 @@ def progress(
 
 
 def test_progress_per_module(
-    lecturer_client: Client, progress: Assignment, cohort: Cohort, modules: list[Module]
+    lecturer_client: Client,
+    progress: Assignment,
+    cohort: Cohort,
+    modules: list[Module],
+    django_assert_max_num_queries: pytest.FixtureRequest,
 ) -> None:
     attempt = progress.attempts.get()
-    response = lecturer_client.get(reverse("training:progress", args=[cohort.pk]))
+    with django_assert_max_num_queries(16):  # type: ignore[operator]
+        response = lecturer_client.get(reverse("training:progress", args=[cohort.pk]))
     report: selectors.ProgressReport = response.context["report"]
     # Module 1 (the Harbin session, in 2027, and the assignment), module 2 (the past session),
     # then the assignment without a module. Module 3 has neither.
