@@ -45,8 +45,11 @@ class CohortAdmin(admin.ModelAdmin[Cohort]):
 
 
 class MaterialInline(admin.TabularInline[Material, Session]):
+    # Files are uploaded on the session page, which checks their type and size.
     model = Material
     extra = 0
+    fields = ["title", "language", "url", "file_name", "size"]
+    readonly_fields = ["file_name", "size"]
 
 
 @admin.register(Session)
@@ -89,7 +92,7 @@ class SandboxOfferInline(admin.StackedInline[SandboxOffer, Assignment]):
 
 @admin.register(Assignment)
 class AssignmentAdmin(admin.ModelAdmin[Assignment]):
-    list_display = ["__str__", "cohort", "partners_due", "deal_due", "published"]
+    list_display = ["__str__", "cohort", "module", "partners_due", "deal_due", "published"]
     list_filter = ["cohort", "published"]
     inlines = [SandboxOfferInline]
 

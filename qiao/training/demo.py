@@ -343,6 +343,7 @@ def _load_assignment(cohort: Cohort) -> None:
     opening = datetime.combine(cohort.starts_on, time(9), tzinfo=ZoneInfo(TimeZoneChoice.HARBIN))
     assignment = Assignment.objects.create(
         cohort=cohort,
+        module=cohort.programme.modules.filter(area=CurriculumArea.COOPERATION).first(),
         title_zh="为远东机械厂寻找轴类零件修复技术（示例）",
         title_ru="Технология восстановления валов для дальневосточного завода (пример)",
         title_en="Shaft-repair technology for a Far East plant (sample)",

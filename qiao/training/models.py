@@ -8,6 +8,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import get_language, pgettext_lazy
@@ -258,19 +259,52 @@ class Session(TrilingualTitle):
         return ZoneInfo(self.time_zone)
 
 
+def material_storage() -> FileSystemStorage:
+    """Uploaded session materials live under QIAO_PRIVATE_MEDIA_ROOT, which no URL serves: a
+    view streams them to the cohort's trainees and lecturers and to the secretariat."""
+    return FileSystemStorage(location=settings.QIAO_PRIVATE_MEDIA_ROOT, base_url=None)
+
+
+def _material_path(instance: Material, filename: str) -> str:
+    # The stored name is random (chosen by the service); the original is kept in file_name.
+    return f"training/materials/{instance.session_id}/{filename}"
+
+
 class Material(models.Model):
+    """A session's material: a link, or a file uploaded by a lecturer or the secretariat."""
+
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="materials")
     title = models.CharField(pgettext_lazy("training", "title"), max_length=255)
     language = models.CharField(_("language"), max_length=2, choices=ContentLanguage.choices)
-    url = models.URLField(_("link"))
+    url = models.URLField(_("link"), blank=True)
+    file = models.FileField(
+        _("file"), storage=material_storage, upload_to=_material_path, max_length=300, blank=True
+    )
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(_("size"), default=0)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("material")
         verbose_name_plural = _("materials")
         ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(url="") & ~Q(file="")) | (~Q(url="") & Q(file="")),
+                name="training_material_link_or_file",
+                violation_error_message=_("Give either a link or a file."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_file(self) -> bool:
+        return bool(self.file)
 
 
 class Attendance(models.Model):
@@ -413,6 +447,14 @@ class CaseConsent(models.Model):
 
 class Assignment(TrilingualTitle, TimeStampedModel):
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="assignments")
+    module = models.ForeignKey(
+        Module,
+        verbose_name=_("module"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assignments",
+    )
     situation_zh = models.TextField(_("situation (Chinese)"), max_length=8000, blank=True)
     situation_ru = models.TextField(_("situation (Russian)"), max_length=8000, blank=True)
     situation_en = models.TextField(_("situation (English)"), max_length=8000, blank=True)

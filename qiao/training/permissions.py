@@ -10,6 +10,8 @@ enrolment in a cohort, a *lecturer* a Lecturer row for it; the *secretariat* run
 - Online links and materials of a session: its cohort's trainees and lecturers, the secretariat.
 - Record attendance: the session's lecturers and the secretariat.
 - Calendar export: any signed-in person, of their own sessions only.
+- Add and remove a session's materials (links and files): the cohort's lecturers, the
+  secretariat. Download an uploaded material: whoever sees the session's details.
 """
 
 from __future__ import annotations
@@ -95,6 +97,15 @@ def can_record_attendance(user: AnyUser, session: Session) -> bool:
     return u.is_secretariat or session.lecturers.filter(user=u).exists()
 
 
+def can_manage_materials(user: AnyUser, session: Session) -> bool:
+    """Add or remove links and files of a session: its cohort's lecturers, the secretariat."""
+    return is_secretariat(user) or is_lecturer(user, session.cohort)
+
+
+def can_download_material(user: AnyUser, session: Session) -> bool:
+    return can_see_session_details(user, session)
+
+
 # --- case library -----------------------------------------------------------------------------
 #
 # - The library (published cases): the secretariat, lecturers and trainees of any cohort.
@@ -119,6 +130,11 @@ def is_any_trainee(user: AnyUser) -> bool:
 
 def can_teach_cases(user: AnyUser) -> bool:
     return is_secretariat(user) or is_any_lecturer(user)
+
+
+def can_author_cases(user: AnyUser) -> bool:
+    """Write, edit and translate cases (texts, tags): lecturers of any cohort, the secretariat."""
+    return can_teach_cases(user)
 
 
 def can_view_case_library(user: AnyUser) -> bool:
@@ -147,6 +163,8 @@ def can_turn_deal_into_case(user: AnyUser, deal: Deal) -> bool:
 
 # --- practical simulation -----------------------------------------------------------------------
 #
+# - Write and edit an assignment, its pool and its reference solution: the cohort's lecturers
+#   and the secretariat.
 # - See a published assignment: its cohort's trainees, lecturers and the secretariat; drafts
 #   and the reference solution: lecturers and the secretariat only.
 # - Work an attempt: only the trainee who owns it. See it: that trainee, the cohort's
@@ -155,8 +173,14 @@ def can_turn_deal_into_case(user: AnyUser, deal: Deal) -> bool:
 # - The leaderboard: lecturers and the secretariat always; trainees unless hidden.
 
 
+def can_create_assignment(user: AnyUser, cohort: Cohort) -> bool:
+    """Write assignments (and their pools) for a cohort: its lecturers, the secretariat."""
+    return is_secretariat(user) or is_lecturer(user, cohort)
+
+
 def can_manage_assignment(user: AnyUser, assignment: Assignment) -> bool:
-    return is_secretariat(user) or is_lecturer(user, assignment.cohort)
+    """Edit it, its pool and reference solution, grade, hide the leaderboard."""
+    return can_create_assignment(user, assignment.cohort)
 
 
 def can_view_assignment(user: AnyUser, assignment: Assignment) -> bool:

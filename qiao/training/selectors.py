@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qiao.deals.models import OPEN_STAGES, STAGE_ORDER, ChecklistItem
 from qiao.training import permissions
@@ -22,6 +24,7 @@ from qiao.training.models import (
     Cohort,
     Enrolment,
     Lecturer,
+    Module,
     SandboxOffer,
     Session,
     TrainingProgramme,
@@ -177,7 +180,7 @@ def case_consents(*, deal: Deal) -> set[int]:
 def assignments_for(*, user: AnyUser, cohort: Cohort) -> list[Assignment]:
     return [
         a
-        for a in cohort.assignments.select_related("cohort")
+        for a in cohort.assignments.select_related("cohort", "module")
         if permissions.can_view_assignment(user, a)
     ]
 
@@ -221,6 +224,13 @@ def attempt_workspace(*, attempt: Attempt, query: str = "") -> Workspace:
     )
 
 
+def assignment_pool(*, user: AnyUser, assignment: Assignment) -> list[SandboxOffer]:
+    """The pool with the reference solution marked: the cohort's lecturers and the secretariat."""
+    if not permissions.can_manage_assignment(user, assignment):
+        return []
+    return list(assignment.offers.order_by("language", "id"))
+
+
 def leaderboard(*, user: AnyUser, assignment: Assignment) -> list[Attempt]:
     if not permissions.can_see_leaderboard(user, assignment):
         return []
@@ -240,61 +250,205 @@ def attempts_for_grading(*, user: AnyUser, assignment: Assignment) -> QuerySet[A
 
 
 @dataclass(frozen=True)
+class ModuleColumn:
+    """A module of the cohort's programme as the progress page shows it: the sessions held so
+    far and the simulation assignments that belong to it (module None: assignments without)."""
+
+    module: Module | None
+    held: int
+    assignments: list[Assignment]
+
+    def title(self) -> str:
+        return self.module.title() if self.module is not None else _("Without module")
+
+
+@dataclass(frozen=True)
+class ModuleProgress:
+    attended: int
+    held: int
+    scores: list[int | None]  # total score per assignment of the module (None: not submitted)
+
+    @property
+    def attendance_percent(self) -> int | None:
+        return round(100 * self.attended / self.held) if self.held else None
+
+    @property
+    def average_score(self) -> int | None:
+        given = [s for s in self.scores if s is not None]
+        return round(sum(given) / len(given)) if given else None
+
+
+@dataclass(frozen=True)
 class TraineeProgress:
     enrolment: Enrolment
     attended: int
     held: int
-    scores: list[int | None]  # total score per assignment (None: not submitted)
+    scores: list[int | None]  # total score per assignment, in the order of the columns
+    modules: list[ModuleProgress]  # one per column of the report
 
     @property
     def attendance_percent(self) -> int | None:
         return round(100 * self.attended / self.held) if self.held else None
 
 
-def cohort_progress(
-    *, user: AnyUser, cohort: Cohort
-) -> tuple[list[Assignment], list[TraineeProgress]]:
-    """Per trainee: sessions attended of those held so far, and the score of each simulation."""
-    if not permissions.can_view_progress(user, cohort):
-        return [], []
-    from django.utils import timezone
+@dataclass(frozen=True)
+class ProgressReport:
+    columns: list[ModuleColumn]
+    rows: list[TraineeProgress]
 
-    held = cohort.sessions.filter(starts_at__lte=timezone.now()).count()
+    @property
+    def assignments(self) -> list[Assignment]:
+        return [a for column in self.columns for a in column.assignments]
+
+    def module_averages(self) -> list[tuple[str, int | None, int | None]]:
+        """Per module: (title, mean attendance %, mean simulation score) over the trainees."""
+        result = []
+        for i, column in enumerate(self.columns):
+            percents = [
+                p for row in self.rows if (p := row.modules[i].attendance_percent) is not None
+            ]
+            scores = [s for row in self.rows if (s := row.modules[i].average_score) is not None]
+            result.append(
+                (
+                    column.title(),
+                    round(sum(percents) / len(percents)) if percents else None,
+                    round(sum(scores) / len(scores)) if scores else None,
+                )
+            )
+        return result
+
+
+def cohort_progress(*, user: AnyUser, cohort: Cohort) -> ProgressReport:
+    """Per trainee and module: sessions attended of those held so far, and the score of each
+    simulation of the module. Modules appear when the cohort has sessions or assignments in them."""
+    if not permissions.can_view_progress(user, cohort):
+        return ProgressReport([], [])
+    now = timezone.now()
+    held_by_module = dict(
+        cohort.sessions.filter(starts_at__lte=now)
+        .values("module_id")
+        .annotate(n=Count("id"))
+        .values_list("module_id", "n")
+    )
+    with_sessions = set(cohort.sessions.values_list("module_id", flat=True))
     assignments = list(cohort.assignments.order_by("deal_due", "id"))
+    modules = [
+        m
+        for m in Module.objects.filter(programme_id=cohort.programme_id)
+        if m.pk in with_sessions or any(a.module_id == m.pk for a in assignments)
+    ]
+    columns = [
+        ModuleColumn(
+            m, held_by_module.get(m.pk, 0), [a for a in assignments if a.module_id == m.pk]
+        )
+        for m in modules
+    ]
+    loose = [a for a in assignments if a.module_id is None]
+    if loose:
+        columns.append(ModuleColumn(None, 0, loose))
     trainees = (
         cohort.enrolments.filter(status=ApplicationStatus.ACCEPTED)
         .select_related("user")
-        .annotate(
-            attended=Count(
-                "attendance",
-                filter=Q(attendance__present=True, attendance__session__cohort=cohort),
-            )
-        )
         .order_by("user__last_name", "user__username")
     )
+    attended: dict[tuple[int, int], int] = {
+        (enrolment_id, module_id): n
+        for enrolment_id, module_id, n in Attendance.objects.filter(
+            session__cohort=cohort, present=True
+        )
+        .values("enrolment_id", "session__module_id")
+        .annotate(n=Count("id"))
+        .values_list("enrolment_id", "session__module_id", "n")
+    }
     attempts = {
         (a.enrolment_id, a.assignment_id): a
         for a in Attempt.objects.filter(assignment__cohort=cohort, status=AttemptStatus.SUBMITTED)
     }
     rows = []
     for enrolment in trainees:
-        scores = []
-        for assignment in assignments:
-            attempt = attempts.get((enrolment.pk, assignment.pk))
-            scores.append(attempt.total_score if attempt else None)
-        rows.append(TraineeProgress(enrolment, enrolment.attended, held, scores))
-    return assignments, rows
+        per_module = []
+        for column in columns:
+            module_id = column.module.pk if column.module is not None else 0
+            scores = []
+            for assignment in column.assignments:
+                attempt = attempts.get((enrolment.pk, assignment.pk))
+                scores.append(attempt.total_score if attempt else None)
+            per_module.append(
+                ModuleProgress(attended.get((enrolment.pk, module_id), 0), column.held, scores)
+            )
+        rows.append(
+            TraineeProgress(
+                enrolment,
+                attended=sum(m.attended for m in per_module),
+                held=sum(c.held for c in columns),
+                scores=[s for m in per_module for s in m.scores],
+                modules=per_module,
+            )
+        )
+    return ProgressReport(columns, rows)
 
 
 NUMBER_COLUMNS = ("applied", "accepted", "waitlisted", "rejected", "withdrawn")
 
 
 def enrolment_numbers(*, user: AnyUser) -> QuerySet[Cohort]:
-    """Every cohort with its applications counted by status."""
+    """Every cohort with its applications counted by status, and how many accepted trainees
+    attended at least one session and submitted at least one simulation."""
     if not permissions.can_view_numbers(user):
         return Cohort.objects.none()
+    accepted = Q(enrolments__status=ApplicationStatus.ACCEPTED)
     counts = {
-        status: Count("enrolments", filter=Q(enrolments__status=status))
+        status: Count("enrolments", filter=Q(enrolments__status=status), distinct=True)
         for status in NUMBER_COLUMNS
     }
-    return Cohort.objects.select_related("programme").annotate(**counts).order_by("starts_on", "id")
+    return (
+        Cohort.objects.select_related("programme")
+        .annotate(
+            **counts,
+            applications=Count("enrolments", distinct=True),
+            attending=Count(
+                "enrolments",
+                filter=accepted & Q(enrolments__attendance__present=True),
+                distinct=True,
+            ),
+            simulating=Count(
+                "enrolments",
+                filter=accepted & Q(enrolments__attempts__status=AttemptStatus.SUBMITTED),
+                distinct=True,
+            ),
+        )
+        .order_by("starts_on", "id")
+    )
+
+
+@dataclass(frozen=True)
+class FunnelStep:
+    key: str  # stable, used as the export's column name
+    label: str  # in the reader's language
+    count: int
+
+
+def cohort_funnel(*, cohort: Cohort) -> list[FunnelStep]:
+    """One cohort (annotated by enrolment_numbers) from applications to active trainees, then
+    whatever cohort_outcomes adds."""
+
+    def n(name: str) -> int:
+        return int(getattr(cohort, name))
+
+    return [
+        FunnelStep("applications", _("Applications"), n("applications")),
+        FunnelStep("accepted", _("Accepted trainees"), n("accepted")),
+        FunnelStep("attending", _("Attended a session"), n("attending")),
+        FunnelStep("simulating", _("Submitted a simulation"), n("simulating")),
+        *cohort_outcomes(cohort=cohort),
+    ]
+
+
+def cohort_outcomes(*, cohort: Cohort) -> list[FunnelStep]:
+    """HOOK for the assessment app (quizzes, completion rules, certificates): return the
+    cohort's completion and certification counts as funnel steps, e.g.
+    FunnelStep("completed", _("Completed"), n) and FunnelStep("certified", _("Certified"), n).
+    They then appear on /training/numbers/, in its chart and in its CSV/XLSX exports, for every
+    cohort (return the same keys for every cohort). Until that app lands this returns nothing:
+    no completion or certification number is invented here."""
+    return []

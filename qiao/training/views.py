@@ -2,30 +2,37 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qiao.core.errors import ServiceError
 from qiao.core.http import acting_user
-from qiao.core.languages import ContentLanguage
+from qiao.core.languages import ContentLanguage, content_language_for_ui
 from qiao.deals.models import AgreementType, ChecklistItem, Deal
-from qiao.training import permissions, selectors, services, simulation
+from qiao.training import exporting, permissions, selectors, services, simulation
 from qiao.training.forms import (
     ApplicationForm,
+    AssignmentForm,
+    CaseTagsForm,
+    CaseTextForm,
     DecisionForm,
     GradeForm,
     JustificationForm,
+    MaterialForm,
+    NewCaseForm,
+    SandboxOfferForm,
     SessionForm,
     TimeZoneForm,
 )
@@ -39,6 +46,7 @@ from qiao.training.models import (
     Cohort,
     CurriculumArea,
     Enrolment,
+    Material,
     SandboxOffer,
     Session,
     TrainingProgramme,
@@ -56,6 +64,11 @@ def _run(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
         return False
     messages.success(request, success)
     return True
+
+
+def _content_language() -> str:
+    """The content language matching the interface's, as the first choice of language fields."""
+    return content_language_for_ui(get_language())
 
 
 def _cohort_or_404(pk: int) -> Cohort:
@@ -116,6 +129,7 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "places_left": max(cohort.capacity - cohort.accepted_count, 0),  # type: ignore[attr-defined]
             "assignments": selectors.assignments_for(user=request.user, cohort=cohort),
             "can_see_progress": permissions.can_view_progress(request.user, cohort),
+            "can_create_assignment": permissions.can_create_assignment(request.user, cohort),
         },
     )
 
@@ -248,6 +262,8 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sheet": selectors.attendance_sheet(user=request.user, session=session)
             if can_record
             else [],
+            "can_manage_materials": permissions.can_manage_materials(request.user, session),
+            "material_form": MaterialForm(initial={"language": _content_language()}),
         },
     )
 
@@ -594,16 +610,70 @@ def attempt_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 # --- dashboards ---------------------------------------------------------------------------------
 
 
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _export(
+    fmt: str, stem: str, title: str, table: tuple[list[str], list[list[object]]]
+) -> HttpResponse:
+    headers, rows = table
+    if fmt == "csv":
+        response = HttpResponse(exporting.to_csv(headers, rows), content_type=EXPORT_TYPES[fmt])
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            exporting.to_xlsx(title, headers, rows), content_type=EXPORT_TYPES[fmt]
+        )
+    else:
+        raise Http404(_("Unknown export format."))
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="{stem}-{stamp}.{fmt}"'
+    return response
+
+
+def _chart(labels: list[str], datasets: list[tuple[str, list[int | None]]]) -> dict[str, Any]:
+    return {
+        "labels": labels,
+        "datasets": [{"label": label, "values": values} for label, values in datasets],
+    }
+
+
 @login_required
 def cohort_progress(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = _cohort_or_404(pk)
     if not permissions.can_view_progress(request.user, cohort):
         raise PermissionDenied(_("Only the cohort's lecturers and the secretariat see progress."))
-    assignments, rows = selectors.cohort_progress(user=request.user, cohort=cohort)
+    report = selectors.cohort_progress(user=request.user, cohort=cohort)
+    fmt = request.GET.get("format")
+    if fmt:
+        return _export(
+            fmt,
+            f"qiao-training-progress-{cohort.pk}",
+            _("Progress"),
+            exporting.progress_table(report),
+        )
+    averages = report.module_averages()
     return render(
         request,
         "training/progress.html",
-        {"cohort": cohort, "assignments": assignments, "rows": rows},
+        {
+            "cohort": cohort,
+            "report": report,
+            "assignments": report.assignments,
+            "rows": report.rows,
+            "averages": averages,
+            "chart": {
+                "modules": _chart(
+                    [title for title, _percent, _score in averages],
+                    [
+                        (_("Attendance rate (%)"), [percent for _t, percent, _s in averages]),
+                        (_("Average simulation score"), [score for _t, _p, score in averages]),
+                    ],
+                )
+            },
+        },
     )
 
 
@@ -612,15 +682,362 @@ def numbers(request: HttpRequest) -> HttpResponse:
     if not permissions.can_view_numbers(request.user):
         raise PermissionDenied(_("Only the secretariat sees the enrolment numbers."))
     cohorts = selectors.enrolment_numbers(user=request.user)
-    if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="qiao-training-numbers.csv"'
-        writer = csv.writer(response)
-        writer.writerow(["cohort", "starts_on", "capacity", *selectors.NUMBER_COLUMNS])
-        for cohort in cohorts:
-            writer.writerow(
-                [cohort.title(), cohort.starts_on.isoformat(), cohort.capacity]
-                + [getattr(cohort, column) for column in selectors.NUMBER_COLUMNS]
+    fmt = request.GET.get("format")
+    if fmt:
+        return _export(
+            fmt, "qiao-training-numbers", _("Training numbers"), exporting.numbers_table(cohorts)
+        )
+    funnels = [(cohort, selectors.cohort_funnel(cohort=cohort)) for cohort in cohorts]
+    steps = [step.label for step in funnels[0][1]] if funnels else []
+    return render(
+        request,
+        "training/numbers.html",
+        {
+            "cohorts": cohorts,
+            "funnels": funnels,
+            "steps": steps,
+            "chart": {
+                "funnel": _chart(
+                    steps,
+                    [
+                        (cohort.title(), [step.count for step in funnel])
+                        for cohort, funnel in funnels
+                    ],
+                )
+            },
+        },
+    )
+
+
+# --- authoring ----------------------------------------------------------------------------------
+
+
+def _case_or_404(pk: int) -> Case:
+    try:
+        return selectors.case_get(case_id=pk)
+    except Case.DoesNotExist as missing:
+        raise Http404(_("No such case.")) from missing
+
+
+def _require_case_author(request: HttpRequest) -> None:
+    if not permissions.can_author_cases(request.user):
+        raise PermissionDenied(_("Only lecturers and the secretariat write cases."))
+
+
+def _tags(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "sectors": list(data["sectors"]),
+        "stage": data["stage"],
+        "agreement_type": data["agreement_type"],
+        "lessons": data["lessons"],
+    }
+
+
+@login_required
+def case_new(request: HttpRequest) -> HttpResponse:
+    _require_case_author(request)
+    user = acting_user(request)
+    form = NewCaseForm(request.POST or None, initial={"language": _content_language()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.case_create(
+                actor=user,
+                language=data["language"],
+                text={name: data[name] for name in services.CASE_TEXT_FIELDS},
+                **_tags(data),
             )
-        return response
-    return render(request, "training/numbers.html", {"cohorts": cohorts})
+        except ServiceError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The draft case was saved."))
+            return redirect("training:case-edit", pk=case.pk)
+    return render(request, "training/case_new.html", {"form": form})
+
+
+@login_required
+def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_case_author(request)
+    case = _case_or_404(pk)
+    user = acting_user(request)
+    initial = {
+        "sectors": list(case.sectors.all()),
+        "stage": case.stage,
+        "agreement_type": case.agreement_type,
+        "lessons": case.lessons,
+    }
+    form = CaseTagsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_update(actor=user, case=case, **_tags(form.cleaned_data))
+        except ServiceError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The case's tags were saved."))
+            return redirect("training:case-edit", pk=pk)
+    texts = {t.language: t for t in case.texts.all()}
+    return render(
+        request,
+        "training/case_edit.html",
+        {
+            "case": case,
+            "form": form,
+            "versions": [(code, label, texts.get(code)) for code, label in ContentLanguage.choices],
+        },
+    )
+
+
+@login_required
+def case_text_edit(request: HttpRequest, pk: int, language: str) -> HttpResponse:
+    _require_case_author(request)
+    case = _case_or_404(pk)
+    if language not in ContentLanguage.values:
+        raise Http404(_("No such language."))
+    user = acting_user(request)
+    existing = case.texts.filter(language=language).first()
+    initial = (
+        {name: getattr(existing, name) for name in services.CASE_TEXT_FIELDS} if existing else {}
+    )
+    form = CaseTextForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_text_save(
+                actor=user, case=case, language=language, text=form.cleaned_data
+            )
+        except ServiceError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The text was saved."))
+            return redirect("training:case-edit", pk=pk)
+    return render(
+        request,
+        "training/case_text_form.html",
+        {
+            "case": case,
+            "form": form,
+            "language": language,
+            "language_label": ContentLanguage(language).label,
+            "others": [t for t in case.texts.all() if t.language != language],
+        },
+    )
+
+
+@login_required
+def assignment_new(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _cohort_or_404(pk)
+    user = acting_user(request)
+    if not permissions.can_create_assignment(user, cohort):
+        raise PermissionDenied(
+            _("Only the cohort's lecturers and the secretariat write assignments.")
+        )
+    form = AssignmentForm(request.POST or None, cohort=cohort, zone=viewer_time_zone(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            assignment = services.assignment_create(
+                actor=user,
+                cohort=cohort,
+                module=data["module"],
+                titles=form.titles(),
+                situations=form.situations(),
+                partners_due=data["partners_due"],
+                deal_due=data["deal_due"],
+            )
+        except ServiceError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("The draft assignment was saved. Now add the offers of its pool.")
+            )
+            return redirect("training:assignment-edit", pk=assignment.pk)
+    return render(request, "training/assignment_form.html", {"cohort": cohort, "form": form})
+
+
+def _require_assignment_manager(request: HttpRequest, assignment: Assignment) -> None:
+    if not permissions.can_manage_assignment(request.user, assignment):
+        raise PermissionDenied(
+            _("Only the cohort's lecturers and the secretariat write assignments.")
+        )
+
+
+@login_required
+def assignment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _assignment_or_404(pk)
+    _require_assignment_manager(request, assignment)
+    user = acting_user(request)
+    form = AssignmentForm(
+        request.POST or None,
+        cohort=assignment.cohort,
+        assignment=assignment,
+        zone=viewer_time_zone(request),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.assignment_update(
+                actor=user,
+                assignment=assignment,
+                module=data["module"],
+                titles=form.titles(),
+                situations=form.situations(),
+                partners_due=data["partners_due"],
+                deal_due=data["deal_due"],
+                published=data.get("published", False),
+            )
+        except ServiceError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The assignment was saved."))
+            return redirect("training:assignment-edit", pk=pk)
+    return render(
+        request,
+        "training/assignment_form.html",
+        {
+            "cohort": assignment.cohort,
+            "assignment": assignment,
+            "form": form,
+            "offers": selectors.assignment_pool(user=user, assignment=assignment),
+            "offer_form": SandboxOfferForm(initial={"language": _content_language()}),
+        },
+    )
+
+
+@login_required
+def offer_new(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _assignment_or_404(pk)
+    _require_assignment_manager(request, assignment)
+    return _offer_form(request, assignment, None)
+
+
+@login_required
+def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = get_object_or_404(SandboxOffer.objects.select_related("assignment__cohort"), pk=pk)
+    _require_assignment_manager(request, offer.assignment)
+    return _offer_form(request, offer.assignment, offer)
+
+
+def _offer_form(
+    request: HttpRequest, assignment: Assignment, offer: SandboxOffer | None
+) -> HttpResponse:
+    user = acting_user(request)
+    initial = (
+        {
+            "language": offer.language,
+            "organization_name": offer.organization_name,
+            "title": offer.title,
+            "summary": offer.summary,
+            "is_reference": offer.is_reference,
+        }
+        if offer
+        else {}
+    )
+    form = SandboxOfferForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sandbox_offer_save(
+                actor=user, assignment=assignment, offer=offer, **form.cleaned_data
+            )
+        except ServiceError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The pool was saved."))
+            return redirect("training:assignment-edit", pk=assignment.pk)
+    return render(
+        request,
+        "training/offer_form.html",
+        {"assignment": assignment, "offer": offer, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def offer_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    offer = get_object_or_404(SandboxOffer.objects.select_related("assignment__cohort"), pk=pk)
+    user = acting_user(request)
+    _require_assignment_manager(request, offer.assignment)
+    if action == "delete":
+        _run(
+            request,
+            lambda: services.sandbox_offer_delete(actor=user, offer=offer),
+            _("The offer was removed from the pool."),
+        )
+    elif action == "reference":
+        marked = request.POST.get("is_reference") == "1"
+        _run(
+            request,
+            lambda: services.sandbox_offer_set_reference(
+                actor=user, offer=offer, is_reference=marked
+            ),
+            _("The offer is in the reference solution.")
+            if marked
+            else _("The offer is no longer in the reference solution."),
+        )
+    else:
+        raise Http404(_("No such action."))
+    return redirect("training:assignment-edit", pk=offer.assignment_id)
+
+
+@login_required
+@require_POST
+def material_add(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session_or_404(pk)
+    user = acting_user(request)
+    if not permissions.can_manage_materials(user, session):
+        raise PermissionDenied(_("Only the cohort's lecturers and the secretariat add materials."))
+    form = MaterialForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("training:session", pk=pk)
+    data = form.cleaned_data
+    _run(
+        request,
+        lambda: services.material_add(
+            actor=user,
+            session=session,
+            title=data["title"],
+            language=data["language"],
+            url=data["url"] or "",
+            upload=data["file"],
+        ),
+        _("The material was added."),
+    )
+    return redirect("training:session", pk=pk)
+
+
+def _material_or_404(pk: int) -> Material:
+    try:
+        return Material.objects.select_related("session__cohort").get(pk=pk)
+    except Material.DoesNotExist as missing:
+        raise Http404(_("No such material.")) from missing
+
+
+@login_required
+def material_download(request: HttpRequest, pk: int) -> FileResponse:
+    material = _material_or_404(pk)
+    if not permissions.can_download_material(request.user, material.session):
+        raise PermissionDenied(_("Materials are for the cohort's trainees and lecturers."))
+    if not material.file:
+        raise Http404(_("No such material."))
+    response = FileResponse(
+        material.file.open("rb"), as_attachment=True, filename=material.file_name
+    )
+    response["Content-Type"] = material.content_type
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def material_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    material = _material_or_404(pk)
+    user = acting_user(request)
+    if not permissions.can_manage_materials(user, material.session):
+        raise PermissionDenied(_("Only the cohort's lecturers and the secretariat add materials."))
+    _run(
+        request,
+        lambda: services.material_remove(actor=user, material=material),
+        _("The material was removed."),
+    )
+    return redirect("training:session", pk=material.session_id)

@@ -262,3 +262,25 @@ def assignment(cohort: Cohort, checklist: list[ChecklistItem]) -> Assignment:
         )
     index_assignment(assignment.pk)
     return assignment
+
+
+@pytest.fixture
+def foreign_lecturer(programme: TrainingProgramme, university: Organization) -> User:
+    """Lectures in another cohort of the programme, not in `cohort`."""
+    today = timezone.localdate()
+    second = Cohort.objects.create(
+        programme=programme,
+        title_en="Second cohort",
+        starts_on=today + timedelta(days=60),
+        ends_on=today + timedelta(days=65),
+        place="Moscow",
+        capacity=10,
+    )
+    user = UserFactory.create(username="foreign_lecturer", organization=university)
+    Lecturer.objects.create(cohort=second, user=user, organization=university)
+    return user
+
+
+@pytest.fixture
+def foreign_lecturer_client(foreign_lecturer: User) -> Client:
+    return _client(foreign_lecturer)

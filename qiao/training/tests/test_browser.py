@@ -18,6 +18,7 @@ from qiao.training.models import (
     Attendance,
     Cohort,
     Enrolment,
+    Module,
     Session,
 )
 
@@ -159,3 +160,88 @@ def test_trainee_completes_a_simulation(
     page.get_by_test_id("grade").get_by_role("button").click()
     expect(page.get_by_test_id("total-score")).to_have_text("96")
     _shot(page, "attempt-ru-graded")
+
+
+@pytest.mark.browser
+def test_lecturer_authors_an_assignment(
+    browser_page: Page,
+    login_browser: Callable[[User], None],
+    cohort: Cohort,
+    modules: list[Module],
+    lecturer: User,
+    trainee: User,
+) -> None:
+    """The lecturer (UI ru) writes a draft assignment for their cohort, fills its pool in two
+    languages, marks the reference solution and publishes it; the trainee (UI zh-hans) then
+    finds the new offer by searching the pool, which was re-indexed after each save."""
+    from playwright.sync_api import expect
+
+    page = browser_page
+    login_browser(lecturer)
+    page.goto(f"/training/cohorts/{cohort.pk}/")
+    page.get_by_test_id("new-assignment").click()
+    page.select_option("#id_module", str(modules[2].pk))
+    page.fill("#id_title_ru", "Сушка древесины для Хабаровского комбината")
+    page.fill("#id_title_zh", "为哈巴罗夫斯克木材厂寻找干燥技术")
+    page.fill("#id_situation_ru", "Лесопильный комбинат в Хабаровске ищет энергоэффективную сушку.")
+    page.select_option("#id_time_zone", "Europe/Moscow")
+    page.fill("#id_partners_due", "2030-03-01T18:00")
+    page.fill("#id_deal_due", "2030-03-10T18:00")
+    page.get_by_test_id("assignment-form").get_by_role("button").click()
+    expect(page.locator(".message.success")).to_be_visible()
+    assignment = Assignment.objects.get(cohort=cohort)
+    assert assignment.module == modules[2]
+    assert assignment.partners_due.isoformat() == "2030-03-01T15:00:00+00:00"
+
+    offers = page.get_by_test_id("offer-form")
+    for language, organization, title, summary in (
+        (
+            "ru",
+            "ООО «Термолес» (вымышленная)",
+            "Вакуумная сушка пиломатериалов",
+            "Камеры вакуумной сушки древесины лиственницы с рекуперацией тепла.",
+        ),
+        (
+            "zh",
+            "牡丹江乳品（虚构）",
+            "酸奶发酵工艺",
+            "适合小型乳品厂的酸奶发酵工艺。",
+        ),
+    ):
+        offers.locator("#id_language").select_option(language)
+        offers.locator("#id_organization_name").fill(organization)
+        offers.locator("#id_title").fill(title)
+        offers.locator("#id_summary").fill(summary)
+        offers.get_by_role("button").click()
+        expect(page.get_by_test_id("offer").filter(has_text=title)).to_be_visible()
+    # Publishing without a reference solution is refused.
+    page.check("#id_published")
+    page.get_by_test_id("assignment-form").get_by_role("button").click()
+    expect(page.locator(".errorlist")).to_be_visible()
+    page.get_by_test_id("offer").filter(has_text="Вакуумная сушка").get_by_test_id(
+        "mark-reference"
+    ).click()
+    expect(
+        page.get_by_test_id("offer")
+        .filter(has_text="Вакуумная сушка")
+        .get_by_test_id("is-reference")
+    ).to_be_visible()
+    page.check("#id_published")
+    page.get_by_test_id("assignment-form").get_by_role("button").click()
+    expect(page.locator(".message.success")).to_be_visible()
+    _shot(page, "assignment-edit-ru")
+    assignment.refresh_from_db()
+    assert assignment.published
+    assert [o.title for o in assignment.offers.filter(is_reference=True)] == [
+        "Вакуумная сушка пиломатериалов"
+    ]
+
+    page.context.clear_cookies()
+    login_browser(trainee)
+    page.goto(f"/training/cohorts/{cohort.pk}/")
+    page.get_by_test_id("assignments").get_by_role("link").click()
+    expect(page.locator("h1")).to_have_text("为哈巴罗夫斯克木材厂寻找干燥技术")
+    page.get_by_test_id("start").click()
+    page.fill("#q", "вакуумная сушка древесины")
+    page.locator("form[role=search] button").click()
+    expect(page.locator("[data-offer]").first).to_contain_text("Вакуумная сушка пиломатериалов")
