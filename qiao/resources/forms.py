@@ -95,3 +95,11 @@ class ResourceForm(forms.ModelForm[Resource]):
 
 class InviteForm(forms.Form):
     who = forms.CharField(label=_("User name or e-mail of the co-author"), max_length=254)
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is it withdrawn?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

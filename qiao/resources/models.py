@@ -53,6 +53,12 @@ class Resource(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     download_count = models.PositiveIntegerField(_("downloads"), default=0)
+    # Withdrawn resources leave the library and the search but keep their page, versions and
+    # history; their authors may put them back.
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawal_reason = models.TextField(
+        _("reason for the withdrawal"), max_length=2000, blank=True
+    )
     is_sample = models.BooleanField(_("sample data"), default=False)
 
     class Meta:
@@ -62,6 +68,10 @@ class Resource(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 def _version_path(instance: ResourceVersion, filename: str) -> str:
@@ -127,3 +137,44 @@ class Authorship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.resource}"
+
+
+class ChangeAction(models.TextChoices):
+    PUBLISHED = "published", pgettext_lazy("resource history", "Published")
+    EDITED = "edited", pgettext_lazy("resource history", "Description changed")
+    VERSION_ADDED = "version_added", pgettext_lazy("resource history", "New version")
+    WITHDRAWN = "withdrawn", pgettext_lazy("resource history", "Withdrawn")
+    RESTORED = "restored", pgettext_lazy("resource history", "Put back in the library")
+    INVITED = "invited", pgettext_lazy("resource history", "Co-author invited")
+    ACCEPTED = "accepted", pgettext_lazy("resource history", "Invitation accepted")
+    DECLINED = "declined", pgettext_lazy("resource history", "Invitation declined")
+
+
+class ResourceChange(models.Model):
+    """The resource's history: who did what and when. Rows are only ever added."""
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="changes")
+    action = models.CharField(_("action"), max_length=16, choices=ChangeAction.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # Names of the fields an edit changed; the reason of a withdrawal; the invitee's name.
+    fields = models.JSONField(default=list, blank=True)
+    note = models.CharField(_("note"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("resource history entry")
+        verbose_name_plural = _("resource history")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.resource} {self.action}"
+
+    def field_labels(self) -> list[str]:
+        names = {
+            f.name: f.verbose_name
+            for f in Resource._meta.get_fields()
+            if hasattr(f, "verbose_name")
+        }
+        return [str(names.get(name, name)) for name in self.fields]
