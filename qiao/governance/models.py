@@ -306,7 +306,7 @@ class RecordKind(models.TextChoices):
     CHARTER = "charter", _("Charter version")
     COUNCIL = "council", _("Council term")
     EXPERT = "expert", _("Expert committee member")
-    MEETING = "meeting", _("Meeting")
+    MEETING = "meeting", pgettext_lazy("governance", "Meeting")
     DECISION = "decision", pgettext_lazy("alliance", "Decision")
 
 

@@ -197,12 +197,12 @@ def test_who_may_add_reorder_and_remove_sessions(
         assert added is None
         added = AgendaItem.objects.create(
             event=organised,
-            **{
-                **SESSION,
-                "starts_at": DAY.replace(hour=10, minute=30),
-                "ends_at": DAY.replace(hour=11, minute=30),
-            },
-        )  # type: ignore[arg-type]
+            kind="seminar",
+            starts_at=DAY.replace(hour=10, minute=30),
+            ends_at=DAY.replace(hour=11, minute=30),
+            title_en=SESSION["title_en"],
+        )
+    assert added is not None
     first = keynote(organised)
     move = reverse("events:agenda-item-action", args=[organised.pk, added.pk, "earlier"])
     remove = reverse("events:agenda-item-action", args=[organised.pk, first.pk, "remove"])
@@ -298,6 +298,7 @@ def test_cancelling_tells_each_participant_in_their_language(
     student: User,
     outsider: User,
     secretariat: User,
+    ru_org: Organization,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     register(cn_rep, organised)
@@ -307,8 +308,8 @@ def test_cancelling_tells_each_participant_in_their_language(
     meeting = services.meeting_request(
         actor=cn_rep,
         event=organised,
-        invitee=ru_rep.organization,
-        slot_start=slot(organised, 0),  # type: ignore[arg-type]
+        invitee=ru_org,
+        slot_start=slot(organised, 0),
     )
     mail.outbox.clear()
     with pytest.raises(ServiceError):
@@ -333,6 +334,7 @@ def test_a_cancelled_event_takes_no_registrations_meetings_or_changes(
     ru_rep: User,
     student: User,
     secretariat: User,
+    ru_org: Organization,
     anon_client: Client,
     cn_rep_client: Client,
 ) -> None:
@@ -345,8 +347,8 @@ def test_a_cancelled_event_takes_no_registrations_meetings_or_changes(
         services.meeting_request(
             actor=cn_rep,
             event=organised,
-            invitee=ru_rep.organization,
-            slot_start=slot(organised, 0),  # type: ignore[arg-type]
+            invitee=ru_org,
+            slot_start=slot(organised, 0),
         )
     with pytest.raises(ServiceError):
         services.event_cancel(actor=secretariat, event=organised, reason="Again")

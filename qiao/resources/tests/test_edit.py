@@ -38,7 +38,9 @@ PERSONAS = [
 ]
 
 
-def edit_post(resource: Resource, organizations: list[Organization], **changes: Any) -> dict:
+def edit_post(
+    resource: Resource, organizations: list[Organization], **changes: Any
+) -> dict[str, Any]:
     return {
         "title": resource.title,
         "description": resource.description,
