@@ -62,6 +62,8 @@ class ContentForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if "file" in self.errors or "url" in self.errors:
+            return data  # the field's own message says what is wrong
         if bool(data.get("file")) == bool(data.get("url")):
             raise forms.ValidationError(_("Give either a file or a link, not both."))
         return data
