@@ -16,7 +16,11 @@ from qiao.resources.tests.conftest import PDF
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from playwright.sync_api import Page
+    from playwright.sync_api import FilePayload, Page
+
+
+def upload(name: str) -> FilePayload:
+    return {"name": name, "mimeType": "application/pdf", "buffer": PDF}
 
 
 @pytest.mark.browser
@@ -37,16 +41,12 @@ def test_a_co_author_uploads_a_new_version(
     expect(page.locator("html")).to_have_attribute("lang", "ru")
 
     form = page.locator(f"form[action='/resources/{resource.pk}/versions/']")
-    form.locator("#id_file").set_input_files(
-        files=[{"name": "v2.pptx", "mimeType": "application/pdf", "buffer": PDF}]
-    )
+    form.locator("#id_file").set_input_files(upload("v2.pptx"))
     form.locator("button[type=submit]").click()
     expect(page.locator(".message.error")).to_contain_text("PPTX")
     assert resource.versions.count() == 1
 
-    form.locator("#id_file").set_input_files(
-        files=[{"name": "svarka-v2.pdf", "mimeType": "application/pdf", "buffer": PDF}]
-    )
+    form.locator("#id_file").set_input_files(upload("svarka-v2.pdf"))
     form.locator("#id_note").fill("Добавлены упражнения на русском языке")
     form.locator("button[type=submit]").click()
     expect(page.locator(".message.success")).to_be_visible()
