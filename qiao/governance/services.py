@@ -196,6 +196,10 @@ def record_correct(*, actor: User, record: models.Model, reason: str) -> Correct
     kind = kind_of(record)
     if isinstance(record, Votes):
         check_votes(record)
+    for name in CORRECTABLE[kind]:
+        value = getattr(record, name)
+        if isinstance(value, str):  # browsers send CRLF line ends from text areas
+            setattr(record, name, value.replace("\r\n", "\n"))
     with transaction.atomic():
         stored = type(record)._default_manager.select_for_update().get(pk=record.pk)
         changed = {

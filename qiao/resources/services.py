@@ -148,6 +148,8 @@ def resource_update(
         after = {o.pk for o in organizations}
         if len(after) > 1:
             resource.co_developed = True
+        # Browsers send CRLF line ends from text areas; a resend is not a change.
+        resource.description = resource.description.replace("\r\n", "\n")
         changed = [name for name in EDITABLE if getattr(stored, name) != getattr(resource, name)]
         if before != after:
             changed.append("organizations")

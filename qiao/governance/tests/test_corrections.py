@@ -184,3 +184,17 @@ def test_a_correction_cannot_break_the_terms_rules(secretariat: User) -> None:
     with pytest.raises(ServiceError):
         term.refresh_from_db()
         services.record_correct(actor=secretariat, record=term, reason="Nothing")
+
+
+def test_line_ends_sent_by_a_browser_are_not_a_change(
+    assembly: GoverningMeeting, secretariat_client: Client
+) -> None:
+    url = reverse("governance:correct", args=["meeting", assembly.pk])
+    crlf = assembly.agenda_en.replace("\n", "\r\n")
+    response = secretariat_client.post(
+        url, meeting_post(assembly, agenda_en=crlf, title_ru="Первое общее собрание альянса")
+    )
+    assert response.status_code == 302
+    assert Correction.objects.get().previous == {"title_ru": "Первое общее собрание"}
+    assembly.refresh_from_db()
+    assert assembly.agenda_en == "1. Charter\n2. Council elections"
