@@ -25,7 +25,7 @@ def _members() -> Any:
     return Organization.objects.filter(membership__status="member").order_by("id")
 
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 6})
 
 

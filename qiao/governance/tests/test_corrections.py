@@ -198,3 +198,11 @@ def test_line_ends_sent_by_a_browser_are_not_a_change(
     assert Correction.objects.get().previous == {"title_ru": "Первое общее собрание"}
     assembly.refresh_from_db()
     assert assembly.agenda_en == "1. Charter\n2. Council elections"
+
+
+def test_the_correction_form_shows_the_dates_in_any_language(
+    assembly: GoverningMeeting, secretariat_client: Client
+) -> None:
+    secretariat_client.cookies["django_language"] = "ru"
+    page = secretariat_client.get(reverse("governance:correct", args=["meeting", assembly.pk]))
+    assert 'value="2025-06-20"' in page.content.decode()  # what <input type="date"> reads
