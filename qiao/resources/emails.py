@@ -20,7 +20,7 @@ def send_invitation_email(authorship: Authorship) -> None:
     with translation.override(user.preferred_language):
         values = {
             "who": (inviter.get_full_name() or inviter.username) if inviter else _("A member"),
-            "title": authorship.resource.title,
+            "title": authorship.resource.shown(user.preferred_language).title,
         }
         subject = _("%(who)s invites you to co-author %(title)s") % values
         body = _("Accept or decline the invitation in the teaching-resource library: %(url)s") % {

@@ -84,10 +84,20 @@ class ResourceForm(forms.ModelForm[Resource]):
     class Meta:
         model = Resource
         fields = [
-            "title", "description", "language", "specialty", "level", "licence",
-            "organizations", "co_developed",
+            "title", "description", "language",
+            "title_zh", "description_zh", "title_ru", "description_ru",
+            "title_en", "description_en",
+            "specialty", "level", "licence", "organizations", "co_developed",
         ]  # fmt: skip
-        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "description_zh": forms.Textarea(attrs={"rows": 2}),
+            "description_ru": forms.Textarea(attrs={"rows": 2}),
+            "description_en": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "title_zh": _("Optional: readers of the other languages see the translation."),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -4,6 +4,7 @@ specialty, level, licence, authors and member organisations, and a download coun
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from qiao.alliance.models import Specialty
-from qiao.core.languages import ContentLanguage
+from qiao.core.languages import ContentLanguage, content_language_for_ui
 from qiao.core.models import TimeStampedModel
 from qiao.organizations.models import Organization
 
@@ -35,6 +36,21 @@ class Resource(TimeStampedModel):
     title = models.CharField(_("title"), max_length=255)
     description = models.TextField(_("description"), max_length=4000)
     language = models.CharField(_("language"), max_length=2, choices=ContentLanguage.choices)
+    # Optional translations of the title and description; `title`, `description` and
+    # `language` stay the original. Readers see the translation into their UI language when
+    # there is one; the search indexes every version.
+    title_zh = models.CharField(_("title in Chinese (translation)"), max_length=255, blank=True)
+    title_ru = models.CharField(_("title in Russian (translation)"), max_length=255, blank=True)
+    title_en = models.CharField(_("title in English (translation)"), max_length=255, blank=True)
+    description_zh = models.TextField(
+        _("description in Chinese (translation)"), max_length=4000, blank=True
+    )
+    description_ru = models.TextField(
+        _("description in Russian (translation)"), max_length=4000, blank=True
+    )
+    description_en = models.TextField(
+        _("description in English (translation)"), max_length=4000, blank=True
+    )
     specialty = models.ForeignKey(
         Specialty,
         verbose_name=_("specialty"),
@@ -72,6 +88,41 @@ class Resource(TimeStampedModel):
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
+
+    def texts(self) -> dict[str, tuple[str, str]]:
+        """{language: (title, description)} for the original and every translation."""
+        found = {self.language: (self.title, self.description)}
+        for code in ("zh", "ru", "en"):
+            title, description = (
+                getattr(self, f"title_{code}"),
+                getattr(self, f"description_{code}"),
+            )
+            if code != self.language and (title or description):
+                found[code] = (title or self.title, description or self.description)
+        return found
+
+    def shown(self, ui_language: str | None = None) -> ShownText:
+        """The title and description a reader of this UI language sees: the translation into
+        it when there is one, else the original."""
+        from django.utils.translation import get_language
+
+        code = content_language_for_ui(ui_language or get_language())
+        title = getattr(self, f"title_{code}") if code != self.language else ""
+        description = getattr(self, f"description_{code}") if code != self.language else ""
+        return ShownText(
+            title=title or self.title,
+            title_language=code if title else self.language,
+            description=description or self.description,
+            description_language=code if description else self.language,
+        )
+
+
+@dataclass(frozen=True)
+class ShownText:
+    title: str
+    title_language: str
+    description: str
+    description_language: str
 
 
 def _version_path(instance: ResourceVersion, filename: str) -> str:

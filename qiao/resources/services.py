@@ -44,6 +44,12 @@ class Content:
 EDITABLE = (
     "title",
     "description",
+    "title_zh",
+    "title_ru",
+    "title_en",
+    "description_zh",
+    "description_ru",
+    "description_en",
     "language",
     "specialty",
     "level",
@@ -149,7 +155,8 @@ def resource_update(
         if len(after) > 1:
             resource.co_developed = True
         # Browsers send CRLF line ends from text areas; a resend is not a change.
-        resource.description = resource.description.replace("\r\n", "\n")
+        for name in ("description", "description_zh", "description_ru", "description_en"):
+            setattr(resource, name, getattr(resource, name).replace("\r\n", "\n"))
         changed = [name for name in EDITABLE if getattr(stored, name) != getattr(resource, name)]
         if before != after:
             changed.append("organizations")

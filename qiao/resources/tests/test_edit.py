@@ -308,3 +308,43 @@ def test_a_withdrawn_resource_keeps_its_page_and_history_but_leaves_the_library(
         ChangeAction.PUBLISHED,
     ]
     assert resource.versions.count() == 1
+
+
+def test_translations_of_the_title_and_description(
+    resource: Resource, cn_rep: User, cn_org: Organization, cn_rep_client: Client
+) -> None:
+    """The original stays in the resource's language; readers of another language see the
+    translation into theirs when there is one, and the search finds it through any version."""
+    post = edit_post(
+        resource,
+        [cn_org],
+        title_ru="Практикум по сварке",
+        description_ru="Ручная дуговая сварка и сварка в среде защитных газов.\r\nДля колледжей.",
+        title_en="Welding practice",
+    )
+    cn_rep_client.post(reverse("resources:edit", args=[resource.pk]), post)
+    resource.refresh_from_db()
+    assert resource.description_ru.endswith("газов.\nДля колледжей.")
+    change = resource.changes.first()
+    assert change is not None and set(change.fields) == {"title_ru", "description_ru", "title_en"}
+
+    ru = resource.shown("ru")
+    assert (ru.title, ru.title_language, ru.description_language) == (
+        "Практикум по сварке",
+        "ru",
+        "ru",
+    )
+    en = resource.shown("en")  # an English title, the description only in the original
+    assert (en.title, en.title_language, en.description_language) == (
+        "Welding practice",
+        "en",
+        "zh",
+    )
+    assert resource.shown("zh-hans").title == "焊接工艺实训教程"
+    client = Client()
+    client.cookies["django_language"] = "ru"
+    page = client.get(reverse("resources:detail", args=[resource.pk])).content.decode()
+    assert "Практикум по сварке" in page and "焊接工艺实训教程" in page  # the original, too
+    library = client.get(reverse("resources:library"), {"q": "сварка в среде защитных газов"})
+    assert "Практикум по сварке" in library.content.decode()
+    assert library.context["results"][0][0] == resource
