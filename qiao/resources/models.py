@@ -192,7 +192,7 @@ class Authorship(models.Model):
 
 class ChangeAction(models.TextChoices):
     PUBLISHED = "published", pgettext_lazy("resource history", "Published")
-    EDITED = "edited", pgettext_lazy("resource history", "Description changed")
+    EDITED = "edited", pgettext_lazy("resource history", "Details changed")
     VERSION_ADDED = "version_added", pgettext_lazy("resource history", "New version")
     WITHDRAWN = "withdrawn", pgettext_lazy("resource history", "Withdrawn")
     RESTORED = "restored", pgettext_lazy("resource history", "Put back in the library")

@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
             name='ResourceChange',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('published', 'Published'), ('edited', 'Description changed'), ('version_added', 'New version'), ('withdrawn', 'Withdrawn'), ('restored', 'Put back in the library'), ('invited', 'Co-author invited'), ('accepted', 'Invitation accepted'), ('declined', 'Invitation declined')], max_length=16, verbose_name='action')),
+                ('action', models.CharField(choices=[('published', 'Published'), ('edited', 'Details changed'), ('version_added', 'New version'), ('withdrawn', 'Withdrawn'), ('restored', 'Put back in the library'), ('invited', 'Co-author invited'), ('accepted', 'Invitation accepted'), ('declined', 'Invitation declined')], max_length=16, verbose_name='action')),
                 ('fields', models.JSONField(blank=True, default=list)),
                 ('note', models.CharField(blank=True, max_length=2000, verbose_name='note')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
