@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from qiao.accounts.models import User
-from qiao.events.models import Meeting, Registration, RegistrationStatus
+from qiao.events.models import HOLDS_A_SEAT, Event, Meeting, Registration, RegistrationStatus
 from qiao.organizations.models import Organization
 
 KINDS = ("requested", "accepted", "declined", "cancelled")
@@ -71,3 +71,32 @@ def send_registration_email(registration: Registration) -> None:
         url = settings.BASE_URL.rstrip("/") + reverse("events:detail", args=[registration.event_id])
         body = f"{body}\n\n{url}\n"
     send_mail(subject, body, None, [user.email])
+
+
+def send_cancellation_emails(event: Event) -> int:
+    """Everyone who held a place (registered or waiting for approval) hears of the
+    cancellation in their own language; returns how many were told."""
+    registrations = (
+        event.registrations.filter(status__in=HOLDS_A_SEAT, user__is_active=True)
+        .exclude(user__email="")
+        .select_related("user")
+    )
+    url = settings.BASE_URL.rstrip("/") + reverse("events:detail", args=[event.pk])
+    sent = 0
+    for registration in registrations:
+        user = registration.user
+        with translation.override(user.preferred_language):
+            when = timezone.localtime(event.starts_at).strftime("%Y-%m-%d %H:%M")
+            values = {"event": event.title(), "time": when}
+            subject = _("%(event)s on %(time)s is cancelled") % values
+            body = "\n\n".join(
+                (
+                    _("We are sorry: %(event)s, planned for %(time)s, will not take place.")
+                    % values,
+                    _("Reason: %(reason)s") % {"reason": event.cancellation_reason},
+                    url,
+                )
+            )
+        send_mail(subject, body + "\n", None, [user.email])
+        sent += 1
+    return sent

@@ -68,12 +68,19 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 
 
 class EventForm(forms.ModelForm[Event]):
+    organizer = OrganizationChoiceField(
+        label=_("Organiser"),
+        queryset=Organization.objects.none(),
+        required=False,
+        help_text=_("Its representatives may change the event, its agenda and speakers."),
+    )
+
     class Meta:
         model = Event
         fields = [
             "kind", "title_zh", "title_ru", "title_en", "summary_zh", "summary_ru", "summary_en",
             "venue", "starts_at", "ends_at", "capacity", "requires_approval",
-            "meetings_start", "meetings_end", "meeting_minutes",
+            "meetings_start", "meetings_end", "meeting_minutes", "organizer",
         ]  # fmt: skip
         widgets = {
             "starts_at": DATETIME,
@@ -84,6 +91,14 @@ class EventForm(forms.ModelForm[Event]):
             "summary_ru": forms.Textarea(attrs={"rows": 3}),
             "summary_en": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args: Any, names_organizer: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if names_organizer:  # the secretariat; an organiser cannot hand the event on
+            members = Organization.objects.filter(membership__status="member").order_by("id")
+            self.fields["organizer"].queryset = members  # type: ignore[attr-defined]
+        else:
+            del self.fields["organizer"]
 
 
 class SpeakerForm(forms.ModelForm[Speaker]):
@@ -107,3 +122,12 @@ class AgendaItemForm(forms.ModelForm[AgendaItem]):
         super().__init__(*args, **kwargs)
         self.instance.event = event
         self.fields["speakers"].queryset = event.speakers.all()  # type: ignore[attr-defined]
+
+
+class CancelEventForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the event cancelled?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Everyone registered receives it by e-mail in their language."),
+    )

@@ -53,6 +53,20 @@ class Event(TimeStampedModel):
     meetings_start = models.DateTimeField(_("one-to-one meetings from"), null=True, blank=True)
     meetings_end = models.DateTimeField(_("one-to-one meetings until"), null=True, blank=True)
     meeting_minutes = models.PositiveSmallIntegerField(_("minutes per meeting"), default=20)
+    # The member organisation that organises the event: its representatives change the event,
+    # its agenda and speakers, like the secretariat.
+    organizer = models.ForeignKey(
+        Organization,
+        verbose_name=_("organiser"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="organised_events",
+    )
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancellation_reason = models.TextField(
+        _("reason for the cancellation"), max_length=2000, blank=True
+    )
     is_sample = models.BooleanField(_("sample data"), default=False)
 
     class Meta:
@@ -97,6 +111,10 @@ class Event(TimeStampedModel):
 
     def title(self, ui_language: str | None = None) -> str:
         return _localized(self, "title", ui_language)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
     def summary(self, ui_language: str | None = None) -> str:
         return _localized(self, "summary", ui_language)

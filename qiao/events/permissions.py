@@ -3,8 +3,10 @@
 - Events, agendas and speakers: everyone, including anonymous visitors.
 - Register: any signed-in user (students as individuals, representatives for their
   organisation); cancel: the participant or the secretariat.
-- Approve or refuse registrations, record attendance, see the participant list with names:
-  the secretariat only.
+- Create an event; approve or refuse registrations, record attendance, see the participant
+  list with names: the secretariat only.
+- Change an event (texts, times, capacity), its agenda and speakers, or cancel it: the
+  secretariat and the representatives of the event's organiser.
 - One-to-one meetings: representatives of organisations with an approved registration may
   request them with other such organisations; the invitee's representatives accept or decline;
   either side's representatives cancel; the two sides and the secretariat see a meeting.
@@ -35,6 +37,15 @@ def can_register(user: AnyUser) -> bool:
 def can_manage_event(user: AnyUser) -> bool:
     u = _user(user)
     return u is not None and u.is_secretariat
+
+
+def can_edit_event(user: AnyUser, event: Event) -> bool:
+    u = _user(user)
+    if u is None:
+        return False
+    if u.is_secretariat:
+        return True
+    return u.organization_id is not None and u.organization_id == event.organizer_id
 
 
 def can_cancel_registration(user: AnyUser, registration: Registration) -> bool:

@@ -37,6 +37,7 @@ def event_list() -> QuerySet[Event]:
 def event_get(*, event_id: int) -> Event:
     return (
         event_list()
+        .select_related("organizer")
         .prefetch_related(
             Prefetch(
                 "agenda",

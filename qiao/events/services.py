@@ -5,7 +5,7 @@ both win."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -43,6 +43,7 @@ def _notify(meeting: Meeting, kind: str) -> None:
 def event_register(*, actor: User, event: Event) -> Registration:
     if not permissions.can_register(actor):
         raise NotAllowed(_("Sign in to register."))
+    _refuse_if_cancelled(event)
     if event.ends_at <= timezone.now():
         raise ServiceError(_("This event is over; registration is closed."))
     with transaction.atomic():
@@ -128,6 +129,7 @@ def meeting_request(
         raise NotAllowed(
             _("Only representatives of registered organisations may request meetings.")
         )
+    _refuse_if_cancelled(event)
     requester = actor.organization
     assert requester is not None  # takes_part_in_meetings checked it
     if invitee.pk == requester.pk:
@@ -216,39 +218,68 @@ def meeting_cancel(*, actor: User, meeting: Meeting, reason: str = "") -> Meetin
     return locked
 
 
-# --- the programme of an event (secretariat) -------------------------------------------------
+# --- the programme of an event (secretariat and the organiser) ------------------------------
+
+
+def _refuse_if_cancelled(event: Event) -> None:
+    # Asked of the database: the caller's copy of the event may be older than a cancellation.
+    if event.cancelled_at is not None or (
+        event.pk and Event.objects.filter(pk=event.pk, cancelled_at__isnull=False).exists()
+    ):
+        raise ServiceError(_("This event was cancelled."))
+
+
+def _require_editor(actor: User, event: Event) -> None:
+    if not permissions.can_edit_event(actor, event):
+        raise NotAllowed(_("Only the organiser and the secretariat change this event."))
+    _refuse_if_cancelled(event)
 
 
 def event_save(*, actor: User, event: Event) -> Event:
-    """Create or change an event; its capacity never drops below the places already taken."""
-    if not permissions.can_manage_event(actor):
-        raise NotAllowed(_("Only the secretariat manages events."))
+    """Create (secretariat) or change (secretariat, organiser) an event; its capacity never
+    drops below the places already taken, and only the secretariat names the organiser."""
     with transaction.atomic():
         if event.pk:
-            Event.objects.select_for_update().get(pk=event.pk)
-            taken = event.registrations.filter(status__in=HOLDS_A_SEAT).count()
+            stored = Event.objects.select_for_update().get(pk=event.pk)
+            _require_editor(actor, stored)
+            if not actor.is_secretariat and event.organizer_id != stored.organizer_id:
+                raise NotAllowed(_("Only the secretariat names an event's organiser."))
+            taken = stored.registrations.filter(status__in=HOLDS_A_SEAT).count()
             if event.capacity < taken:
                 raise ServiceError(
                     _("%(taken)d places are already taken; the capacity cannot be lower.")
                     % {"taken": taken}
                 )
+        elif not permissions.can_manage_event(actor):
+            raise NotAllowed(_("Only the secretariat manages events."))
         event.full_clean()
         event.save()
     return event
 
 
-def speaker_add(*, actor: User, speaker: Speaker) -> Speaker:
-    if not permissions.can_manage_event(actor):
-        raise NotAllowed(_("Only the secretariat manages events."))
+def speaker_save(*, actor: User, speaker: Speaker) -> Speaker:
+    """Add a speaker to an event, or change one."""
+    _require_editor(actor, speaker.event)
     with transaction.atomic():
+        if speaker.pk and not Speaker.objects.filter(pk=speaker.pk, event=speaker.event).exists():
+            raise NotAllowed(_("This speaker belongs to another event."))
         speaker.full_clean()
         speaker.save()
     return speaker
 
 
-def agenda_item_add(*, actor: User, item: AgendaItem, speakers: list[Speaker]) -> AgendaItem:
-    if not permissions.can_manage_event(actor):
-        raise NotAllowed(_("Only the secretariat manages events."))
+def speaker_add(*, actor: User, speaker: Speaker) -> Speaker:
+    return speaker_save(actor=actor, speaker=speaker)
+
+
+def speaker_remove(*, actor: User, speaker: Speaker) -> None:
+    """The speaker leaves the event and every session of its agenda."""
+    _require_editor(actor, speaker.event)
+    with transaction.atomic():
+        speaker.delete()
+
+
+def _check_session(item: AgendaItem, speakers: list[Speaker]) -> None:
     event = item.event
     if item.starts_at < event.starts_at or item.ends_at > event.ends_at:
         raise ValidationError(
@@ -256,8 +287,81 @@ def agenda_item_add(*, actor: User, item: AgendaItem, speakers: list[Speaker]) -
         )
     if any(s.event_id != event.pk for s in speakers):
         raise ValidationError({"speakers": _("Choose speakers of this event.")})
+
+
+def agenda_item_save(*, actor: User, item: AgendaItem, speakers: list[Speaker]) -> AgendaItem:
+    """Add a session to the agenda, or change one (titles in three languages, times,
+    speakers)."""
+    _require_editor(actor, item.event)
+    _check_session(item, speakers)
     with transaction.atomic():
+        if item.pk and not AgendaItem.objects.filter(pk=item.pk, event=item.event).exists():
+            raise NotAllowed(_("This session belongs to another event."))
         item.full_clean()
         item.save()
         item.speakers.set(speakers)
     return item
+
+
+def agenda_item_add(*, actor: User, item: AgendaItem, speakers: list[Speaker]) -> AgendaItem:
+    return agenda_item_save(actor=actor, item=item, speakers=speakers)
+
+
+def agenda_item_remove(*, actor: User, item: AgendaItem) -> None:
+    _require_editor(actor, item.event)
+    with transaction.atomic():
+        item.delete()
+
+
+def agenda_item_move(*, actor: User, item: AgendaItem, earlier: bool) -> AgendaItem:
+    """Swap a session with the one before (or after) it: the two exchange places in the
+    programme, each keeping its length, and the pause between them is kept."""
+    _require_editor(actor, item.event)
+    with transaction.atomic():
+        Event.objects.select_for_update().get(pk=item.event_id)
+        agenda = list(AgendaItem.objects.filter(event_id=item.event_id).order_by("starts_at", "id"))
+        index = next(i for i, other in enumerate(agenda) if other.pk == item.pk)
+        neighbour = index - 1 if earlier else index + 1
+        if not 0 <= neighbour < len(agenda):
+            raise ServiceError(
+                _("This session is already the first.")
+                if earlier
+                else _("This session is already the last.")
+            )
+        first, second = sorted((agenda[index], agenda[neighbour]), key=lambda a: a.starts_at)
+        pause = max(second.starts_at - first.ends_at, timedelta(0))
+        start = first.starts_at
+        second_length = second.ends_at - second.starts_at
+        first_length = first.ends_at - first.starts_at
+        second.starts_at, second.ends_at = start, start + second_length
+        first.starts_at = second.ends_at + pause
+        first.ends_at = first.starts_at + first_length
+        for moved in (first, second):
+            moved.full_clean()
+            moved.save(update_fields=["starts_at", "ends_at"])
+    return next(a for a in (first, second) if a.pk == item.pk)
+
+
+def event_cancel(*, actor: User, event: Event, reason: str) -> Event:
+    """Cancel an event: registration closes, its one-to-one meetings are cancelled, and every
+    participant holding a place is told by e-mail in their own language. Registrations and
+    meetings stay in the history."""
+    if not permissions.can_edit_event(actor, event):
+        raise NotAllowed(_("Only the organiser and the secretariat change this event."))
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError(_("Please give the reason for the cancellation."))
+    with transaction.atomic():
+        locked = Event.objects.select_for_update().get(pk=event.pk)
+        _refuse_if_cancelled(locked)
+        locked.cancelled_at = timezone.now()
+        locked.cancellation_reason = reason
+        locked.save(update_fields=["cancelled_at", "cancellation_reason", "updated_at"])
+        active = Meeting.objects.filter(event=locked, status__in=ACTIVE_MEETING)
+        MeetingSeat.objects.filter(meeting__in=active).update(active=False)
+        active.update(status=MeetingStatus.CANCELLED, reason=reason, updated_at=timezone.now())
+        from qiao.events.tasks import send_cancellation_emails
+
+        event_id = locked.pk
+        transaction.on_commit(lambda: send_cancellation_emails.enqueue(event_id))
+    return locked

@@ -19,12 +19,20 @@ from qiao.core.http import acting_user
 from qiao.events import permissions, selectors, services
 from qiao.events.forms import (
     AgendaItemForm,
+    CancelEventForm,
     EventForm,
     MeetingRequestForm,
     ReasonForm,
     SpeakerForm,
 )
-from qiao.events.models import Event, Meeting, Registration, RegistrationStatus
+from qiao.events.models import (
+    AgendaItem,
+    Event,
+    Meeting,
+    Registration,
+    RegistrationStatus,
+    Speaker,
+)
 from qiao.events.suggest import suggest_partners
 
 PAGE_SIZE = 20
@@ -67,6 +75,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "registration": registration,
             "seats_left": max(event.capacity - event.seats_taken, 0),  # type: ignore[attr-defined]
             "can_manage": permissions.can_manage_event(request.user),
+            "can_edit": permissions.can_edit_event(request.user, event),
             "takes_part": permissions.takes_part_in_meetings(request.user, event),
         },
     )
@@ -243,9 +252,12 @@ def meeting_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("events:meetings", pk=meeting.event_id)
 
 
-def _require_manager(request: HttpRequest) -> None:
-    if not permissions.can_manage_event(request.user):
-        raise PermissionDenied(_("Only the secretariat manages events."))
+def _require_editor(request: HttpRequest, event: Event | None) -> None:
+    if event is None:
+        if not permissions.can_manage_event(request.user):
+            raise PermissionDenied(_("Only the secretariat manages events."))
+    elif not permissions.can_edit_event(request.user, event):
+        raise PermissionDenied(_("Only the organiser and the secretariat change this event."))
 
 
 def _form_errors(form: Any, error: ValidationError | ServiceError) -> None:
@@ -258,15 +270,26 @@ def _form_errors(form: Any, error: ValidationError | ServiceError) -> None:
         form.add_error(None, str(error))
 
 
+def _cancelled(request: HttpRequest, event: Event) -> HttpResponse | None:
+    if event.is_cancelled:
+        messages.error(request, _("This event was cancelled."))
+        return redirect("events:detail", pk=event.pk)
+    return None
+
+
 @login_required
 def event_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Create an event, or change one and add its speakers and sessions."""
-    _require_manager(request)
     event = get_object_or_404(Event, pk=pk) if pk else None
+    _require_editor(request, event)
+    if event is not None and (gone := _cancelled(request, event)):
+        return gone
     user = acting_user(request)
     data = request.POST if request.method == "POST" else None
     part = request.POST.get("part", "event")  # which of the page's forms was sent
-    form = EventForm(data if part == "event" else None, instance=event)
+    form = EventForm(
+        data if part == "event" else None, instance=event, names_organizer=user.is_secretariat
+    )
     speaker_form = SpeakerForm(data if part == "speaker" else None)
     agenda_form = AgendaItemForm(data if part == "agenda" else None, event=event) if event else None
     if data is not None:
@@ -277,11 +300,11 @@ def event_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 return redirect("events:edit", pk=saved.pk)
             if part == "speaker" and event and speaker_form.is_valid():
                 speaker_form.instance.event = event
-                services.speaker_add(actor=user, speaker=speaker_form.instance)
+                services.speaker_save(actor=user, speaker=speaker_form.instance)
                 messages.success(request, _("The speaker was added."))
                 return redirect("events:edit", pk=event.pk)
             if part == "agenda" and agenda_form is not None and agenda_form.is_valid():
-                services.agenda_item_add(
+                services.agenda_item_save(
                     actor=user,
                     item=agenda_form.instance,
                     speakers=list(agenda_form.cleaned_data["speakers"]),
@@ -300,5 +323,117 @@ def event_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "speaker_form": speaker_form,
             "agenda_form": agenda_form,
             "agenda": event.agenda.prefetch_related("speakers") if event else [],
+            "speakers": event.speakers.all() if event else [],
+            "cancel_form": CancelEventForm(),
         },
     )
+
+
+@login_required
+def agenda_item_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
+    session = get_object_or_404(AgendaItem.objects.select_related("event"), pk=item, event_id=pk)
+    _require_editor(request, session.event)
+    if gone := _cancelled(request, session.event):
+        return gone
+    initial = {"speakers": list(session.speakers.all())}
+    form = AgendaItemForm(
+        request.POST or None, instance=session, event=session.event, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agenda_item_save(
+                actor=acting_user(request),
+                item=form.instance,
+                speakers=list(form.cleaned_data["speakers"]),
+            )
+        except (ValidationError, ServiceError) as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("The session was saved."))
+            return redirect("events:edit", pk=pk)
+    return render(
+        request,
+        "events/part_form.html",
+        {"event": session.event, "form": form, "heading": _("Change the session")},
+    )
+
+
+@login_required
+def speaker_edit(request: HttpRequest, pk: int, speaker: int) -> HttpResponse:
+    person = get_object_or_404(Speaker.objects.select_related("event"), pk=speaker, event_id=pk)
+    _require_editor(request, person.event)
+    if gone := _cancelled(request, person.event):
+        return gone
+    form = SpeakerForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.speaker_save(actor=acting_user(request), speaker=form.instance)
+        except (ValidationError, ServiceError) as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("The speaker was saved."))
+            return redirect("events:edit", pk=pk)
+    return render(
+        request,
+        "events/part_form.html",
+        {"event": person.event, "form": form, "heading": _("Change the speaker")},
+    )
+
+
+@login_required
+@require_POST
+def agenda_item_action(request: HttpRequest, pk: int, item: int, action: str) -> HttpResponse:
+    session = get_object_or_404(AgendaItem.objects.select_related("event"), pk=item, event_id=pk)
+    _require_editor(request, session.event)
+    user = acting_user(request)
+    actions: dict[str, tuple[Callable[[], Any], str]] = {
+        "remove": (
+            lambda: services.agenda_item_remove(actor=user, item=session),
+            _("The session was removed from the agenda."),
+        ),
+        "earlier": (
+            lambda: services.agenda_item_move(actor=user, item=session, earlier=True),
+            _("The session was moved."),
+        ),
+        "later": (
+            lambda: services.agenda_item_move(actor=user, item=session, earlier=False),
+            _("The session was moved."),
+        ),
+    }
+    if action not in actions:
+        raise Http404(_("Unknown action."))
+    run, success = actions[action]
+    _run(request, run, success)
+    return redirect("events:edit", pk=pk)
+
+
+@login_required
+@require_POST
+def speaker_remove(request: HttpRequest, pk: int, speaker: int) -> HttpResponse:
+    person = get_object_or_404(Speaker.objects.select_related("event"), pk=speaker, event_id=pk)
+    _require_editor(request, person.event)
+    user = acting_user(request)
+    _run(
+        request,
+        lambda: services.speaker_remove(actor=user, speaker=person),
+        _("The speaker was removed."),
+    )
+    return redirect("events:edit", pk=pk)
+
+
+@login_required
+@require_POST
+def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    event = get_object_or_404(Event, pk=pk)
+    _require_editor(request, event)
+    form = CancelEventForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please give the reason for the cancellation."))
+        return redirect("events:edit", pk=pk)
+    user = acting_user(request)
+    _run(
+        request,
+        lambda: services.event_cancel(actor=user, event=event, reason=form.cleaned_data["reason"]),
+        _("The event was cancelled; the participants are being told by e-mail."),
+    )
+    return redirect("events:detail", pk=pk)

@@ -25,7 +25,7 @@ def _members() -> Any:
     return Organization.objects.filter(membership__status="member").order_by("id")
 
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 6})
 
 
@@ -98,3 +98,41 @@ class DecisionForm(forms.ModelForm[Decision]):
 
 class EndForm(forms.Form):
     ends_on = forms.DateField(label=_("End date"), widget=DATE)
+
+
+class CouncilCorrectionForm(forms.ModelForm[CouncilTerm]):
+    organization = OrganizationField(
+        label=_("Organisation"), queryset=Organization.objects.none(), required=False
+    )
+
+    class Meta:
+        model = CouncilTerm
+        fields = ["holder_name", "organization", "starts_on"]
+        widgets = {"starts_on": DATE}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = _members()  # type: ignore[attr-defined]
+
+
+_CORRECTION_BASES: dict[str, type[forms.ModelForm[Any]]] = {
+    "charter": CharterVersionForm,
+    "council": CouncilCorrectionForm,
+    "expert": ExpertForm,
+    "meeting": MeetingForm,
+    "decision": DecisionForm,
+}
+
+
+def correction_form(kind: str) -> type[forms.ModelForm[Any]]:
+    """The record's own form plus the reason for the correction."""
+
+    class CorrectionForm(_CORRECTION_BASES[kind]):  # type: ignore[misc,valid-type]
+        reason = forms.CharField(
+            label=_("Why is it corrected?"),
+            max_length=2000,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            help_text=_("Kept with the earlier values in the record's history."),
+        )
+
+    return CorrectionForm

@@ -300,3 +300,57 @@ class Decision(Trilingual, Votes):
 
     def text(self) -> str:
         return self.localized("text")
+
+
+class RecordKind(models.TextChoices):
+    CHARTER = "charter", _("Charter version")
+    COUNCIL = "council", _("Council term")
+    EXPERT = "expert", _("Expert committee member")
+    MEETING = "meeting", pgettext_lazy("governance", "Meeting")
+    DECISION = "decision", pgettext_lazy("alliance", "Decision")
+
+
+RECORD_MODELS: dict[str, type[models.Model]] = {
+    RecordKind.CHARTER: CharterVersion,
+    RecordKind.COUNCIL: CouncilTerm,
+    RecordKind.EXPERT: ExpertMember,
+    RecordKind.MEETING: GoverningMeeting,
+    RecordKind.DECISION: Decision,
+}
+
+
+class Correction(models.Model):
+    """A correction of a governance record (a typo, a translation added, a miscounted vote):
+    the record shows the corrected values, and this row keeps the values it replaced, who
+    corrected them, when and why. Corrections are only ever added; governance records are
+    never deleted (the admin is read-only), so `record_id` needs no foreign key."""
+
+    kind = models.CharField(_("record"), max_length=16, choices=RecordKind.choices)
+    record_id = models.PositiveIntegerField()
+    # {field name: the value it had before, as text}
+    previous = models.JSONField(default=dict)
+    reason = models.TextField(_("reason for the correction"), max_length=2000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["kind", "record_id"], name="correction_of_record")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.record_id} ({self.created_at:%Y-%m-%d})"
+
+    def previous_values(self) -> list[tuple[str, str]]:
+        """(field label, earlier value) in the reader's language."""
+        model = RECORD_MODELS[self.kind]
+        rows = []
+        for name, value in self.previous.items():
+            field = model._meta.get_field(name)
+            label = str(getattr(field, "verbose_name", name))
+            choices = dict(getattr(field, "choices", None) or [])
+            rows.append((label, str(choices.get(value, value)) if value != "" else "—"))
+        return rows

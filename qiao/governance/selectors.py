@@ -11,6 +11,7 @@ from qiao.core.errors import NotAllowed
 from qiao.governance import permissions
 from qiao.governance.models import (
     CharterVersion,
+    Correction,
     CouncilPosition,
     CouncilTerm,
     ExpertMember,
@@ -68,3 +69,18 @@ def meeting_get(*, user: AnyUser, meeting_id: int) -> GoverningMeeting:
     if not permissions.can_see_meetings(user):
         raise NotAllowed
     return GoverningMeeting.objects.prefetch_related("minutes", "decisions").get(pk=meeting_id)
+
+
+def corrections(*, kind: str, record_ids: list[int]) -> dict[int, list[Correction]]:
+    """Each record's corrections, newest first (public like the records themselves; meeting
+    and decision corrections are read only on pages that checked who is asking)."""
+    found: dict[int, list[Correction]] = {pk: [] for pk in record_ids}
+    for correction in Correction.objects.filter(kind=kind, record_id__in=record_ids).select_related(
+        "recorded_by"
+    ):
+        found[correction.record_id].append(correction)
+    return found
+
+
+def all_corrections(*, kind: str) -> list[Correction]:
+    return list(Correction.objects.filter(kind=kind).select_related("recorded_by"))

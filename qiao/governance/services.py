@@ -7,15 +7,17 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from qiao.core.errors import NotAllowed, ServiceError
 from qiao.governance import permissions
 from qiao.governance.models import (
+    RECORD_MODELS,
     SINGLE_HOLDER,
     CharterVersion,
+    Correction,
     CouncilTerm,
     Decision,
     ExpertMember,
@@ -144,3 +146,73 @@ def decision_add(*, actor: User, decision: Decision) -> Decision:
         decision.full_clean()
         decision.save()
     return decision
+
+
+# What a correction may change, per kind of record. Never the numbers (charter version,
+# decision), the meeting a record belongs to, a council position or the end of a term: those
+# have their own services, which keep the history in their own way.
+CORRECTABLE: dict[str, tuple[str, ...]] = {
+    "charter": (
+        "text_zh", "text_ru", "text_en", "vote_date",
+        "votes_for", "votes_against", "votes_abstained", "result",
+    ),
+    "council": ("holder_name", "organization", "starts_on"),
+    "expert": ("name", "organization", "field_zh", "field_ru", "field_en", "starts_on"),
+    "meeting": (
+        "kind", "held_on", "venue", "title_zh", "title_ru", "title_en",
+        "agenda_zh", "agenda_ru", "agenda_en",
+    ),
+    "decision": (
+        "text_zh", "text_ru", "text_en",
+        "votes_for", "votes_against", "votes_abstained", "result",
+    ),
+}  # fmt: skip
+
+
+def _as_text(record: models.Model, name: str) -> str:
+    field = record._meta.get_field(name)
+    if field.is_relation:
+        related = getattr(record, name)
+        if related is None:
+            return ""
+        return str(related.display_name()) if hasattr(related, "display_name") else str(related)
+    value = getattr(record, name)
+    return (
+        "" if value is None else (value.isoformat() if hasattr(value, "isoformat") else str(value))
+    )
+
+
+def kind_of(record: models.Model) -> str:
+    return next(kind for kind, model in RECORD_MODELS.items() if isinstance(record, model))
+
+
+def record_correct(*, actor: User, record: models.Model, reason: str) -> Correction:
+    """Correct a governance record in place and keep what it said before, who corrected it,
+    when and why, as a Correction: the history is never lost."""
+    _require(actor)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Please give the reason for the correction.")})
+    kind = kind_of(record)
+    if isinstance(record, Votes):
+        check_votes(record)
+    for name in CORRECTABLE[kind]:
+        value = getattr(record, name)
+        if isinstance(value, str):  # browsers send CRLF line ends from text areas
+            setattr(record, name, value.replace("\r\n", "\n"))
+    with transaction.atomic():
+        stored = type(record)._default_manager.select_for_update().get(pk=record.pk)
+        changed = {
+            name: _as_text(stored, name)
+            for name in CORRECTABLE[kind]
+            if getattr(stored, name) != getattr(record, name)
+        }
+        if not changed:
+            raise ServiceError(_("Nothing was changed."))
+        for name in changed:
+            setattr(stored, name, getattr(record, name))
+        stored.full_clean()
+        stored.save()
+        return Correction.objects.create(
+            kind=kind, record_id=stored.pk, previous=changed, reason=reason, recorded_by=actor
+        )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("council/appoint/", views.council_appoint, name="appoint"),
     path("experts/new/", views.expert_add, name="expert-add"),
     path("<slug:kind>/<int:pk>/end/", views.term_end, name="term-end"),
+    path("<slug:kind>/<int:pk>/correct/", views.correct, name="correct"),
     path("meetings/new/", views.meeting_add, name="meeting-add"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
     path("meetings/<int:pk>/minutes/", views.minutes_add, name="minutes-add"),

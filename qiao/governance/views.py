@@ -26,8 +26,10 @@ from qiao.governance.forms import (
     ExpertForm,
     MeetingForm,
     MinutesForm,
+    correction_form,
 )
 from qiao.governance.models import (
+    RECORD_MODELS,
     CharterVersion,
     CouncilTerm,
     Decision,
@@ -47,13 +49,25 @@ def overview(request: HttpRequest) -> HttpResponse:
             "meetings": selectors.meetings(user=request.user) if can_see_meetings else None,
             "can_record": permissions.can_record(request.user),
             "end_form": EndForm(),
+            "council_corrections": selectors.all_corrections(kind="council"),
+            "expert_corrections": selectors.all_corrections(kind="expert"),
         },
     )
 
 
 def charter_version(request: HttpRequest, version: int) -> HttpResponse:
     charter = get_object_or_404(CharterVersion, version=version)
-    return render(request, "governance/charter.html", {"charter": charter})
+    return render(
+        request,
+        "governance/charter.html",
+        {
+            "charter": charter,
+            "corrections": selectors.corrections(kind="charter", record_ids=[charter.pk])[
+                charter.pk
+            ],
+            "can_record": permissions.can_record(request.user),
+        },
+    )
 
 
 @login_required
@@ -64,6 +78,9 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         meeting = selectors.meeting_get(user=request.user, meeting_id=pk)
     except GoverningMeeting.DoesNotExist as missing:
         raise Http404(_("No such meeting.")) from missing
+    decision_corrections = selectors.corrections(
+        kind="decision", record_ids=[d.pk for d in meeting.decisions.all()]
+    )
     return render(
         request,
         "governance/meeting.html",
@@ -71,6 +88,13 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting": meeting,
             "minutes": list(meeting.minutes.all()),
             "can_record": permissions.can_record(request.user),
+            "corrections": selectors.corrections(kind="meeting", record_ids=[meeting.pk])[
+                meeting.pk
+            ],
+            "decisions": [
+                (decision, decision_corrections[decision.pk])
+                for decision in meeting.decisions.all()
+            ],
         },
     )
 
@@ -207,3 +231,49 @@ def term_end(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The end of the term was recorded."))
     return redirect("governance:overview")
+
+
+def _after_correction(kind: str, record: Any) -> str:
+    if kind == "charter":
+        return reverse("governance:charter", args=[record.version])
+    if kind == "meeting":
+        return reverse("governance:meeting", args=[record.pk])
+    if kind == "decision":
+        return reverse("governance:meeting", args=[record.meeting_id])
+    return reverse("governance:overview") + ("#council" if kind == "council" else "#experts")
+
+
+@login_required
+def correct(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Correct a record; what it said before is kept as a Correction."""
+    if kind not in RECORD_MODELS:
+        raise Http404(_("Unknown action."))
+    if not permissions.can_record(request.user):
+        raise PermissionDenied(_("Only the secretariat records governance."))
+    user = acting_user(request)
+    record = get_object_or_404(RECORD_MODELS[kind], pk=pk)
+    form = correction_form(kind)(request.POST or None, instance=record)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_correct(
+                actor=user, record=form.instance, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            for field, errors in getattr(error, "message_dict", {None: error.messages}).items():
+                form.add_error(field if field in form.fields else None, errors)
+        except ServiceError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("The correction was recorded; the earlier values are kept.")
+            )
+            return redirect(_after_correction(kind, record))
+    return render(
+        request,
+        "governance/form.html",
+        {
+            "form": form,
+            "title": _("Correct the record"),
+            "corrections": selectors.corrections(kind=kind, record_ids=[pk])[pk],
+        },
+    )

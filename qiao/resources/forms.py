@@ -62,6 +62,8 @@ class ContentForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if "file" in self.errors or "url" in self.errors:
+            return data  # the field's own message says what is wrong
         if bool(data.get("file")) == bool(data.get("url")):
             raise forms.ValidationError(_("Give either a file or a link, not both."))
         return data
@@ -82,10 +84,20 @@ class ResourceForm(forms.ModelForm[Resource]):
     class Meta:
         model = Resource
         fields = [
-            "title", "description", "language", "specialty", "level", "licence",
-            "organizations", "co_developed",
+            "title", "description", "language",
+            "title_zh", "description_zh", "title_ru", "description_ru",
+            "title_en", "description_en",
+            "specialty", "level", "licence", "organizations", "co_developed",
         ]  # fmt: skip
-        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "description_zh": forms.Textarea(attrs={"rows": 2}),
+            "description_ru": forms.Textarea(attrs={"rows": 2}),
+            "description_en": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "title_zh": _("Optional: readers of the other languages see the translation."),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -95,3 +107,11 @@ class ResourceForm(forms.ModelForm[Resource]):
 
 class InviteForm(forms.Form):
     who = forms.CharField(label=_("User name or e-mail of the co-author"), max_length=254)
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is it withdrawn?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -3,8 +3,10 @@
 - Catalogue, search, resource pages and downloads of openly licensed resources: everyone;
   resources licensed "for alliance members only": member representatives and the secretariat.
 - Publish a resource: representatives of member organisations and the secretariat.
-- Add a version, invite co-authors: the resource's accepted authors, representatives of its
-  organisations, and the secretariat.
+- Change its description, add a version, invite co-authors, withdraw it or put it back: the
+  resource's accepted authors, representatives of its organisations or of an accepted
+  co-author's organisation, and the secretariat.
+- Download a withdrawn resource: only those who may change it.
 - Accept or decline an invitation: the invited user only.
 """
 
@@ -28,6 +30,8 @@ def _user(user: AnyUser) -> User | None:
 
 
 def can_download(user: AnyUser, resource: Resource) -> bool:
+    if resource.withdrawn_at is not None:
+        return can_edit(user, resource)
     if resource.licence != Licence.MEMBERS_ONLY:
         return True
     u = _user(user)
@@ -45,9 +49,12 @@ def can_edit(user: AnyUser, resource: Resource) -> bool:
         return False
     if u.is_secretariat:
         return True
-    if resource.authors.filter(user=u, status=AuthorStatus.ACCEPTED).exists():
+    accepted = resource.authors.filter(status=AuthorStatus.ACCEPTED)
+    if accepted.filter(user=u).exists():
         return True
+    if u.organization_id is None:
+        return False
     return (
-        u.organization_id is not None
-        and resource.organizations.filter(pk=u.organization_id).exists()
+        resource.organizations.filter(pk=u.organization_id).exists()
+        or accepted.filter(user__organization_id=u.organization_id).exists()
     )

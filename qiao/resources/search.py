@@ -15,12 +15,17 @@ _cache: OrderedDict[tuple[object, ...], Engine] = OrderedDict()
 _lock = threading.Lock()
 
 
-def resource_document(resource: Resource) -> Document:
-    return Document(
-        id=str(resource.pk),
-        language=resource.language,  # type: ignore[arg-type]
-        fields={"title": resource.title, "description": resource.description},
-    )
+def resource_documents(resource: Resource) -> list[Document]:
+    """One document per language the resource is written or translated in
+    ("<pk>:<language>"), so a query finds it through whichever version fits best."""
+    return [
+        Document(
+            id=f"{resource.pk}:{code}",
+            language=code,  # type: ignore[arg-type]
+            fields={"title": title, "description": description},
+        )
+        for code, (title, description) in resource.texts().items()
+    ]
 
 
 def _engine(resources: list[Resource]) -> Engine:
@@ -30,7 +35,7 @@ def _engine(resources: list[Resource]) -> Engine:
             _cache.move_to_end(key)
             return _cache[key]
     engine = Engine(get_embedder(settings.QIAO_EMBEDDING_MODEL))
-    engine.upsert([resource_document(r) for r in resources])
+    engine.upsert([doc for r in resources for doc in resource_documents(r)])
     with _lock:
         _cache[key] = engine
         while len(_cache) > 4:
@@ -45,8 +50,10 @@ def search(query: str, resources: list[Resource], *, k: int = 20) -> list[tuple[
     by_id = {str(r.pk): r for r in resources}
     engine = _engine(sorted(resources, key=lambda r: r.pk))
     floor = getattr(settings, "QIAO_SEARCH_MIN_QUALITY", 0)
-    return [
-        (by_id[m.doc_id], round(m.score))
-        for m in engine.search(query, k=k)
-        if m.doc_id in by_id and m.score >= floor
-    ]
+    best: dict[str, float] = {}
+    for match in engine.search(query, k=k * 3):
+        pk = match.doc_id.split(":")[0]
+        if pk in by_id and match.score >= floor:
+            best[pk] = max(best.get(pk, 0.0), match.score)
+    ranked = sorted(best.items(), key=lambda item: (-item[1], int(item[0])))[:k]
+    return [(by_id[pk], round(score)) for pk, score in ranked]

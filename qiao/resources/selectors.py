@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from qiao.resources import search as engine_search
-from qiao.resources.models import Authorship, AuthorStatus, Resource
+from qiao.resources.models import Authorship, AuthorStatus, Resource, ResourceChange
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -28,8 +28,10 @@ class ResourceFilters:
 
 def resource_list(*, filters: ResourceFilters) -> list[tuple[Resource, float | None]]:
     """Filtered resources; with a query, ranked by the engine across languages."""
-    qs: QuerySet[Resource] = Resource.objects.select_related("specialty").prefetch_related(
-        "organizations"
+    qs: QuerySet[Resource] = (
+        Resource.objects.filter(withdrawn_at__isnull=True)
+        .select_related("specialty")
+        .prefetch_related("organizations")
     )
     if filters.language:
         qs = qs.filter(language=filters.language)
@@ -47,7 +49,12 @@ def resource_list(*, filters: ResourceFilters) -> list[tuple[Resource, float | N
 def resource_get(*, resource_id: int) -> Resource:
     return (
         Resource.objects.select_related("specialty")
-        .prefetch_related("organizations", "versions", "authors__user")
+        .prefetch_related(
+            "organizations",
+            "versions__created_by",
+            "authors__user",
+            Prefetch("changes", queryset=ResourceChange.objects.select_related("actor")),
+        )
         .get(pk=resource_id)
     )
 
@@ -55,6 +62,6 @@ def resource_get(*, resource_id: int) -> Resource:
 def invitations_for(*, user: AnyUser) -> QuerySet[Authorship]:
     if not user.is_authenticated:
         return Authorship.objects.none()
-    return Authorship.objects.filter(user_id=user.pk, status=AuthorStatus.INVITED).select_related(
-        "resource", "invited_by"
-    )
+    return Authorship.objects.filter(
+        user_id=user.pk, status=AuthorStatus.INVITED, resource__withdrawn_at__isnull=True
+    ).select_related("resource", "invited_by")

@@ -15,7 +15,7 @@ from qiao.core.errors import ServiceError
 from qiao.core.http import acting_user
 from qiao.core.languages import content_language_for_ui
 from qiao.resources import permissions, selectors, services
-from qiao.resources.forms import ContentForm, InviteForm, ResourceForm, SearchForm
+from qiao.resources.forms import ContentForm, InviteForm, ResourceForm, SearchForm, WithdrawForm
 from qiao.resources.models import Authorship, Resource, ResourceVersion
 
 
@@ -72,6 +72,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_download": permissions.can_download(request.user, resource),
             "content_form": ContentForm(),
             "invite_form": InviteForm(),
+            "withdraw_form": WithdrawForm(),
         },
     )
 
@@ -103,6 +104,69 @@ def publish(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The resource was published."))
             return redirect("resources:detail", pk=resource.pk)
     return render(request, "resources/form.html", {"form": form, "content_form": content})
+
+
+@login_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    resource = _resource_or_404(pk)
+    user = acting_user(request)
+    if not permissions.can_edit(user, resource):
+        raise PermissionDenied(_("Only the authors and their organisations change a resource."))
+    if resource.is_withdrawn:
+        messages.error(request, _("This resource was withdrawn; put it back in the library first."))
+        return redirect("resources:detail", pk=pk)
+    form = ResourceForm(request.POST or None, instance=resource)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.resource_update(
+                actor=user,
+                resource=form.instance,
+                organizations=list(form.cleaned_data["organizations"]),
+            )
+        except (ValidationError, ServiceError) as error:
+            _errors(form, error)
+        else:
+            messages.success(request, _("The resource was saved."))
+            return redirect("resources:detail", pk=pk)
+    return render(request, "resources/edit.html", {"form": form, "resource": resource})
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    resource = _resource_or_404(pk)
+    user = acting_user(request)
+    if not permissions.can_edit(user, resource):
+        raise PermissionDenied(_("Only the authors and their organisations withdraw a resource."))
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please give the reason for the withdrawal."))
+    else:
+        try:
+            services.resource_withdraw(
+                actor=user, resource=resource, reason=form.cleaned_data["reason"]
+            )
+        except ServiceError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The resource was withdrawn from the library."))
+    return redirect("resources:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def restore(request: HttpRequest, pk: int) -> HttpResponse:
+    resource = _resource_or_404(pk)
+    user = acting_user(request)
+    if not permissions.can_edit(user, resource):
+        raise PermissionDenied(_("Only the authors and their organisations withdraw a resource."))
+    try:
+        services.resource_restore(actor=user, resource=resource)
+    except ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The resource is back in the library."))
+    return redirect("resources:detail", pk=pk)
 
 
 @login_required

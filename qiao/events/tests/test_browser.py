@@ -69,3 +69,55 @@ def test_booking_a_one_to_one_meeting(
     values = page.locator("#id_slot option").evaluate_all("els => els.map(e => e.value)")
     assert slot_value(wanted) not in values
     assert len(values) == len(participants.meeting_slots()) - 1
+
+
+@pytest.mark.browser
+def test_the_organiser_edits_and_reorders_the_agenda(
+    browser_page: Page,
+    login_browser: Callable[[User], None],
+    event: Event,
+    cn_rep: User,
+) -> None:
+    """cn_rep represents the organiser and reads the page in Chinese: they correct the Russian
+    title of a session, add one, move it before the keynote, and the public page follows."""
+    from playwright.sync_api import expect
+
+    from qiao.events.models import AgendaItem
+
+    event.organizer = cn_rep.organization
+    event.save()
+    page = browser_page
+    login_browser(cn_rep)
+    page.goto(f"/events/{event.pk}/")
+    page.get_by_role("link", name="修改活动").click()
+
+    agenda = page.get_by_test_id("agenda")
+    agenda.get_by_role("link", name="修改").first.click()
+    expect(page.locator("h1")).to_have_text("修改环节")
+    page.fill("#id_title_ru", "Пленарный доклад о совместном наборе")
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator(".message.success")).to_be_visible()
+    expect(agenda).to_contain_text("Пленарный доклад о совместном наборе")
+
+    form = page.locator("form:has(input[name=part][value=agenda])")
+    form.locator("#id_kind").select_option("ceremony")
+    form.locator("#id_starts_at").fill("2031-06-20T10:00")
+    form.locator("#id_ends_at").fill("2031-06-20T10:30")
+    form.locator("#id_title_zh").fill("开幕式")
+    form.locator("#id_title_ru").fill("Церемония открытия")
+    form.get_by_role("button", name="添加").click()
+    expect(page.locator(".message.success")).to_be_visible()
+    expect(agenda.locator("tr")).to_have_count(2)
+
+    agenda.locator("tr").nth(1).get_by_role("button", name="上移").click()
+    expect(page.locator(".message.success")).to_be_visible()
+    expect(agenda.locator("tr").first).to_contain_text("开幕式")
+    ceremony = AgendaItem.objects.get(event=event, kind="ceremony")
+    keynote = AgendaItem.objects.get(event=event, kind="keynote")
+    # The ceremony now opens the day; each session keeps its length.
+    assert ceremony.starts_at == event.starts_at and ceremony.ends_at <= keynote.starts_at
+    assert (ceremony.ends_at - ceremony.starts_at).seconds == 30 * 60
+    assert (keynote.ends_at - keynote.starts_at).seconds == 60 * 60
+
+    page.goto(f"/events/{event.pk}/")
+    expect(page.locator("tbody tr").first).to_contain_text("开幕式")

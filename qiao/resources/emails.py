@@ -1,0 +1,29 @@
+"""Co-author invitations, e-mailed in the invitee's preferred language."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from qiao.resources.models import Authorship, AuthorStatus
+
+
+def send_invitation_email(authorship: Authorship) -> None:
+    user = authorship.user
+    if authorship.status != AuthorStatus.INVITED or not user.email:
+        return
+    inviter = authorship.invited_by
+    url = settings.BASE_URL.rstrip("/") + reverse("resources:library")
+    with translation.override(user.preferred_language):
+        values = {
+            "who": (inviter.get_full_name() or inviter.username) if inviter else _("A member"),
+            "title": authorship.resource.shown(user.preferred_language).title,
+        }
+        subject = _("%(who)s invites you to co-author %(title)s") % values
+        body = _("Accept or decline the invitation in the teaching-resource library: %(url)s") % {
+            "url": url
+        }
+    send_mail(subject, body + "\n", None, [user.email])
