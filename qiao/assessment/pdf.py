@@ -5,6 +5,7 @@ glyphs: Debian's fonts-wqy-microhei, which ./dev.sh installs (docs/assessment.md
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -16,6 +17,9 @@ from fpdf import FPDF
 from fpdf.enums import TextMode
 
 from qiao.assessment.models import Certificate
+
+# fontTools logs every glyph it keeps when fpdf2 subsets the font: far too much.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
