@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import csv
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -31,9 +32,12 @@ from qiao.assessment.models import (
     QuizAttempt,
     QuizAttemptStatus,
 )
+from qiao.assessment.pdf import CertificateFontMissing
 from qiao.core.errors import ServiceError
 from qiao.core.http import acting_user
 from qiao.training.models import Cohort, Module, TrainingProgramme
+
+logger = logging.getLogger(__name__)
 
 
 def _run(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
@@ -397,14 +401,22 @@ def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def certificate_pdf(request: HttpRequest, pk: int) -> FileResponse:
+def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
     certificate = _certificate_or_404(pk)
     user = acting_user(request)
     if not permissions.can_download_certificate(user, certificate):
         raise PermissionDenied(_("You may not download this certificate."))
     if not certificate.pdf:
         # The background task has not run yet (or no worker runs): make it now.
-        certificate = services.certificate_render(certificate=certificate, actor=user)
+        try:
+            certificate = services.certificate_render(certificate=certificate, actor=user)
+        except CertificateFontMissing as missing:
+            logger.error("certificate %s: %s", certificate.number, missing)
+            messages.error(
+                request,
+                _("The certificate's PDF cannot be made on this server yet: a font is missing."),
+            )
+            return redirect("assessment:cohort", pk=certificate.enrolment.cohort_id)
     return FileResponse(
         certificate.pdf.open("rb"),
         as_attachment=True,

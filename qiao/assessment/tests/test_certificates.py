@@ -102,7 +102,7 @@ def test_issue_for_all_completed_renders_pdf_and_mails_the_holder(
     assert re.fullmatch(r"QIAO-\d{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}", certificate.number)
     assert certificate.holder_name == completed.user.get_full_name()
     assert certificate.programme_zh == cohort.programme.title_zh
-    assert certificate.pdf.name.endswith(f"{certificate.number}.pdf")
+    assert (certificate.pdf.name or "").endswith(f"{certificate.number}.pdf")
     with certificate.pdf.open("rb") as handle:
         assert handle.read(4) == b"%PDF"
     kinds = list(certificate.events.values_list("kind", flat=True))
@@ -234,3 +234,19 @@ def test_completion_page_query_count(
             secretariat_client.get(reverse("assessment:completion", args=[cohort.pk])).status_code
             == 200
         )
+
+
+def test_download_without_the_font_says_so(
+    completed: Enrolment,
+    cohort: Cohort,
+    secretariat: User,
+    secretariat_client: Client,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("QIAO_CERTIFICATE_FONT", "/nonexistent/font.ttc")
+    [certificate] = services.certificate_issue(actor=secretariat, cohort=cohort)
+    response = secretariat_client.get(
+        reverse("assessment:certificate-pdf", args=[certificate.pk]), follow=True
+    )
+    assert response.redirect_chain[0][0] == reverse("assessment:cohort", args=[cohort.pk])
+    assert "font is missing" in response.content.decode()
