@@ -204,7 +204,7 @@ class Certificate(models.Model):
 
     number = models.CharField(_("certificate number"), max_length=24, unique=True)
     enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="certificates")
-    holder_name = models.CharField(_("holder"), max_length=255)
+    holder_name = models.CharField(_("name on the certificate"), max_length=255)
     programme_zh = models.CharField(max_length=255, blank=True)
     programme_ru = models.CharField(max_length=255, blank=True)
     programme_en = models.CharField(max_length=255, blank=True)
