@@ -6,6 +6,7 @@ import csv
 import logging
 from collections.abc import Callable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -35,7 +36,8 @@ from qiao.assessment.models import (
 from qiao.assessment.pdf import CertificateFontMissing
 from qiao.core.errors import ServiceError
 from qiao.core.http import acting_user
-from qiao.training.models import Cohort, Module, TrainingProgramme
+from qiao.training.models import Cohort, Module, TimeZoneChoice, TrainingProgramme
+from qiao.training.timezones import viewer_time_zone
 
 logger = logging.getLogger(__name__)
 
@@ -158,6 +160,7 @@ def quiz_attempt(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Your answers were saved."))
         return redirect("assessment:attempt", pk=pk)
     attempt = services.quiz_attempt_close_if_expired(attempt=attempt)
+    zone = viewer_time_zone(request)
     done = attempt.status == QuizAttemptStatus.SUBMITTED
     return render(
         request,
@@ -173,6 +176,8 @@ def quiz_attempt(request: HttpRequest, pk: int) -> HttpResponse:
             and permissions.can_reopen_quiz_attempt(user, attempt),
             "single": QuestionKind.SINGLE,
             "deadline_ms": int(attempt.deadline.timestamp() * 1000),
+            "deadline": attempt.deadline.astimezone(ZoneInfo(zone)).strftime("%H:%M"),
+            "zone": TimeZoneChoice(zone).label if zone in TimeZoneChoice.values else zone,
         },
     )
 
