@@ -110,3 +110,48 @@ def test_quiz_completion_certificate_and_verification(
         expect(page.get_by_test_id("holder")).to_have_text(certificate.holder_name)
         assert trainee.email not in page.content()
         _shot(page, f"verify-{language}")
+
+
+@pytest.mark.browser
+def test_lecturer_writes_a_question_and_the_secretariat_sets_rules(
+    browser_page: Page,
+    login_browser: Callable[[User], None],
+    lecturer: User,
+    secretariat: User,
+    cohort: Cohort,
+    quiz: Quiz,
+) -> None:
+    from playwright.sync_api import expect
+
+    page = browser_page
+    login_browser(lecturer)
+    page.goto(f"/training/cohorts/{cohort.pk}/assessment/")
+    _shot(page, "assessment-ru-lecturer")
+    page.get_by_role("link", name="Изменить тест и вопросы").click()
+    expect(page.get_by_test_id("bank").locator("tbody tr")).to_have_count(6)
+    _shot(page, "quiz-edit-ru-lecturer")
+    page.get_by_role("link", name="Добавить вопрос").click()
+    page.select_option("#id_kind", "multiple")
+    page.fill("#id_text_zh", "哪些文件在尽职调查中常见？")
+    page.fill("#id_text_ru", "Какие документы обычны при due diligence?")
+    page.fill("#id_text_en", "Which documents are usual in due diligence?")
+    page.fill("#id_options_zh", "专利证书\n财务报表\n菜单")
+    page.fill("#id_options_ru", "Патент\nФинансовая отчётность\nМеню")
+    page.fill("#id_options_en", "Patent certificate\nFinancial statements\nA menu")
+    page.fill("#id_correct", "1,2")
+    _shot(page, "question-form-ru-lecturer")
+    page.get_by_test_id("question-form").get_by_role("button").click()
+    expect(page.locator(".message.success")).to_be_visible()
+    expect(page.get_by_test_id("bank").locator("tbody tr")).to_have_count(7)
+    question = quiz.questions.get(text_en__startswith="Which documents")
+    assert question.correct == [0, 1]
+    assert question.options[2] == {"zh": "菜单", "ru": "Меню", "en": "A menu"}
+
+    page.context.clear_cookies()
+    login_browser(secretariat)
+    page.goto(f"/training/{cohort.programme_id}/completion-rules/")
+    page.fill("#id_min_attendance_percent", "80")
+    page.get_by_test_id("rules-form").get_by_role("button").click()
+    expect(page.locator(".message.success")).to_be_visible()
+    _shot(page, "rules-en-secretariat")
+    assert CompletionRule.objects.get(programme_id=cohort.programme_id).min_attendance_percent == 80
