@@ -1,14 +1,45 @@
 """Sample assessment for the demo programme: a quiz for each of its three modules (a bank of six
-trilingual questions, four drawn per attempt, 15 minutes, pass mark 75 %) and the programme's
-completion rules. Loaded by `qiao demo` after the training programme. Idempotent."""
+trilingual questions, four drawn per attempt, 15 minutes, pass mark 75 %), the programme's
+completion rules, and a pilot cohort held a month ago whose three sample students (Chinese,
+Russian and English names) took the quizzes: two completed and hold certificates, one did not.
+Loaded by `qiao demo` after the training programme. Idempotent."""
 
 from __future__ import annotations
 
-from django.db import transaction
+import random
+from datetime import time, timedelta
 
-from qiao.assessment.models import CompletionRule, Question, QuestionKind, Quiz
+from django.db import transaction
+from django.utils import timezone
+
+from qiao.accounts.models import User
+from qiao.assessment import scoring, services
+from qiao.assessment.models import (
+    Certificate,
+    CompletionRule,
+    Question,
+    QuestionKind,
+    Quiz,
+    QuizAttempt,
+    QuizAttemptStatus,
+)
 from qiao.training.demo import TITLE_EN
-from qiao.training.models import CurriculumArea, TrainingProgramme
+from qiao.training.models import (
+    ApplicationStatus,
+    Attendance,
+    Cohort,
+    CurriculumArea,
+    Enrolment,
+    Lecturer,
+    Session,
+    TimeZoneChoice,
+    TrainingProgramme,
+)
+from qiao.training.services import local_to_utc
+
+PILOT_EN = "Pilot cohort (sample)"
+# username, sessions attended (of 2), quizzes passed (of 3)
+PILOT_TRAINEES = (("student.wang", 2, 3), ("student.ivanov", 2, 3), ("student.aliya", 1, 2))
 
 S, M = QuestionKind.SINGLE, QuestionKind.MULTIPLE
 
@@ -396,3 +427,95 @@ def load_assessment() -> int:
             quiz.save(update_fields=["published"])
         count += quiz.questions.count()
     return count
+
+
+def _attempt(enrolment: Enrolment, quiz: Quiz, passed: bool, seed: int) -> None:
+    pool = list(quiz.questions.values_list("pk", flat=True))
+    drawn = scoring.draw(pool, quiz.questions_per_attempt, seed)
+    correct = dict(quiz.questions.values_list("pk", "correct"))
+    # A pass answers every drawn question right; a fail gets only the first one right.
+    answers = {str(qid): list(correct[qid]) for qid in (drawn if passed else drawn[:1])}
+    right, percent = scoring.score(drawn, answers, correct)
+    started = timezone.now() - timedelta(days=37)
+    QuizAttempt.objects.create(
+        quiz=quiz,
+        enrolment=enrolment,
+        seed=seed,
+        question_ids=drawn,
+        answers=answers,
+        status=QuizAttemptStatus.SUBMITTED,
+        started_at=started,
+        deadline=started + timedelta(minutes=quiz.time_limit_minutes),
+        saved_at=started + timedelta(minutes=9),
+        submitted_at=started + timedelta(minutes=10),
+        correct_count=right,
+        score=percent,
+        passed=percent >= quiz.pass_mark,
+    )
+
+
+@transaction.atomic
+def load_pilot(*, secretariat: User) -> list[Certificate]:
+    """A past cohort with results and certificates; returns its valid certificates."""
+    programme = TrainingProgramme.objects.filter(title_en=TITLE_EN).first()
+    if programme is None:
+        return []
+    existing = Cohort.objects.filter(programme=programme, title_en=PILOT_EN).first()
+    if existing is not None:
+        return list(Certificate.objects.filter(enrolment__cohort=existing, revoked_at__isnull=True))
+    students = {
+        u.username: u for u in User.objects.filter(username__in=[t[0] for t in PILOT_TRAINEES])
+    }
+    if len(students) < len(PILOT_TRAINEES):
+        return []
+    ends = timezone.localdate() - timedelta(days=33)
+    starts = ends - timedelta(days=4)
+    cohort = Cohort.objects.create(
+        programme=programme,
+        title_zh="试点班（示例）",
+        title_ru="Пилотная группа (пример)",
+        title_en=PILOT_EN,
+        starts_on=starts,
+        ends_on=ends,
+        place="哈尔滨 · Харбин · Harbin",
+        capacity=10,
+        applications_open=False,
+        is_sample=True,
+    )
+    lecturer = Lecturer.objects.filter(cohort__programme=programme).first()
+    if lecturer is not None:
+        Lecturer.objects.create(
+            cohort=cohort, user=lecturer.user, organization=lecturer.organization
+        )
+    modules = list(programme.modules.all())
+    sessions = [
+        Session.objects.create(
+            cohort=cohort,
+            module=module,
+            title_zh=f"{module.title_zh}（试点，示例）",
+            title_ru=f"{module.title_ru} (пилот, пример)",
+            title_en=f"{module.title_en} (pilot, sample)",
+            starts_at=local_to_utc(starts + timedelta(days=i), time(9), TimeZoneChoice.HARBIN),
+            ends_at=local_to_utc(starts + timedelta(days=i), time(12), TimeZoneChoice.HARBIN),
+            time_zone=TimeZoneChoice.HARBIN,
+            place="哈尔滨市技术市场 · 培训中心",
+        )
+        for i, module in enumerate(modules[:2])
+    ]
+    quizzes = list(Quiz.objects.filter(module__programme=programme).order_by("module__position"))
+    rng = random.Random(2026)
+    for username, attended, passed in PILOT_TRAINEES:
+        enrolment = Enrolment.objects.create(
+            cohort=cohort,
+            user=students[username],
+            status=ApplicationStatus.ACCEPTED,
+            motivation="Sample application.",
+            motivation_language="en",
+        )
+        Attendance.objects.bulk_create(
+            Attendance(session=session, enrolment=enrolment, present=i < attended)
+            for i, session in enumerate(sessions)
+        )
+        for i, quiz in enumerate(quizzes):
+            _attempt(enrolment, quiz, i < passed, rng.randrange(2**62))
+    return services.certificate_issue(actor=secretariat, cohort=cohort)

@@ -162,9 +162,22 @@ class Completion:
     rows: list[TraineeCompletion]
 
 
+def _is_cjk(text: str) -> bool:
+    return bool(text) and all("\u3400" <= ch <= "\u9fff" or ch in "·•" for ch in text)
+
+
+def holder_name(first_name: str, last_name: str, username: str) -> str:
+    """The name as printed: Chinese names family name first and without a space (王伟),
+    others as "first last"; the username when no name is given."""
+    first, last = first_name.strip(), last_name.strip()
+    if first and last and _is_cjk(first) and _is_cjk(last):
+        return f"{last}{first}"
+    return " ".join(part for part in (first, last) if part) or username
+
+
 def _name(enrolment: Enrolment) -> str:
     user = enrolment.user
-    return user.get_full_name() or user.username
+    return holder_name(user.first_name, user.last_name, user.username)
 
 
 def _quiz_score(attempt: QuizAttempt) -> int | None:

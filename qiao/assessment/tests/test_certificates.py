@@ -250,3 +250,16 @@ def test_download_without_the_font_says_so(
     )
     assert response.redirect_chain[0][0] == reverse("assessment:cohort", args=[cohort.pk])
     assert "font is missing" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "printed"),
+    [
+        ("伟", "王", "王伟"),
+        ("Иван", "Иванов", "Иван Иванов"),
+        ("Aliya", "Nurlanova", "Aliya Nurlanova"),
+        ("", "", "login"),
+    ],
+)
+def test_holder_name_order(first: str, last: str, printed: str) -> None:
+    assert selectors.holder_name(first, last, "login") == printed
