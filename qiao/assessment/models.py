@@ -203,7 +203,9 @@ class Certificate(models.Model):
     copied when it is issued, so what it says never changes afterwards."""
 
     number = models.CharField(_("certificate number"), max_length=24, unique=True)
-    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="certificates")
+    # Deleting the account (careers' "delete my account") deletes its enrolments and so its
+    # certificates: the verification page then no longer knows the number.
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="certificates")
     holder_name = models.CharField(_("name on the certificate"), max_length=255)
     programme_zh = models.CharField(max_length=255, blank=True)
     programme_ru = models.CharField(max_length=255, blank=True)

@@ -263,3 +263,13 @@ def test_download_without_the_font_says_so(
 )
 def test_holder_name_order(first: str, last: str, printed: str) -> None:
     assert selectors.holder_name(first, last, "login") == printed
+
+
+def test_deleting_the_account_deletes_its_certificates(
+    completed: Enrolment, cohort: Cohort, secretariat: User, anon_client: Client
+) -> None:
+    [certificate] = services.certificate_issue(actor=secretariat, cohort=cohort)
+    completed.user.delete()
+    assert not Certificate.objects.exists()
+    url = reverse("assessment:verify-number", args=[certificate.number])
+    assert anon_client.get(url).status_code == 404
