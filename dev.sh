@@ -8,6 +8,8 @@ cd "$(dirname "$0")"
 PY=${PYTHON:-python3}
 VENV=${QIAO_VENV:-.venv}
 
+CERTIFICATE_FONT=/usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 ensure_venv() {
@@ -32,7 +34,7 @@ ensure_venv() {
 
 ensure_system_packages() {
     # Tests need gettext (xgettext/msgmerge for makemessages, msgfmt for compilemessages and
-    # the catalog check) and Debian's Chromium at exactly /usr/bin/chromium: the browser tests
+    # the catalog check), a CJK font for certificates and Debian's Chromium at exactly /usr/bin/chromium: the browser tests
     # launch that binary and never download one (qiao/core/testing/browser.py).
     local missing=()
     local tool
@@ -43,6 +45,9 @@ ensure_system_packages() {
         fi
     done
     [ -x /usr/bin/chromium ] || missing+=(chromium)
+    # Certificates (qiao/assessment/pdf.py) embed WenQuanYi Micro Hei: one TrueType font with
+    # Chinese, Cyrillic and Latin glyphs (Noto CJK is CFF/OTF, which PDF libraries embed badly).
+    [ -f "$CERTIFICATE_FONT" ] || missing+=(fonts-wqy-microhei)
     [ ${#missing[@]} -eq 0 ] && return 0
 
     log "installing Debian packages: ${missing[*]}"
@@ -61,6 +66,14 @@ ensure_system_packages() {
     "${apt[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
     command -v msgfmt >/dev/null 2>&1 || { echo "dev.sh: gettext did not install" >&2; exit 1; }
     [ -x /usr/bin/chromium ] || { echo "dev.sh: /usr/bin/chromium missing after install" >&2; exit 1; }
+    [ -f "$CERTIFICATE_FONT" ] || { echo "dev.sh: $CERTIFICATE_FONT missing after install" >&2; exit 1; }
+}
+
+warn_missing_font() {
+    # The demo installs nothing with apt; without the font only certificate PDFs fail (clearly).
+    if [ ! -f "$CERTIFICATE_FONT" ] && [ -z "${QIAO_CERTIFICATE_FONT:-}" ]; then
+        log "note: certificate PDFs need a CJK font: apt-get install fonts-wqy-microhei"
+    fi
 }
 
 cmd=${1:-help}
@@ -68,6 +81,7 @@ shift || true
 case "$cmd" in
     demo)
         ensure_venv
+        warn_missing_font
         exec "$VENV/bin/qiao" demo "$@"
         ;;
     test)

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "qiao.resources",
     "qiao.alliance_dashboard",
     "qiao.training",
+    "qiao.assessment",
     "qiao.demo",
     "qiao.api",
 ]

@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("programmes/", include("qiao.programmes.urls")),
     path("resources/", include("qiao.resources.urls")),
     path("training/", include("qiao.training.urls")),
+    path("training/", include("qiao.assessment.urls")),
     path("alliance/dashboard/", include("qiao.alliance_dashboard.urls")),
     path("", include("qiao.exchange.urls")),
     path("", include("qiao.deals.urls")),

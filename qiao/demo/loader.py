@@ -194,9 +194,17 @@ def load_demo(
 
     for assignment_id in Assignment.objects.values_list("pk", flat=True):
         index_assignment(assignment_id)
+    from qiao.assessment.demo import load_assessment
+
+    questions = load_assessment()
+    from qiao.assessment.demo import load_pilot
+
+    certificates = load_pilot(secretariat=secretariat)
     log(
         f"sample technology-manager training: first cohort with {sessions} sessions, "
-        f"{case_texts} case texts indexed"
+        f"{case_texts} case texts indexed, {questions} quiz questions; a pilot cohort with "
+        f"{len(certificates)} certificates, e.g. /training/certificates/verify/"
+        f"{certificates[0].number if certificates else ''}/"
     )
     log(
         f"{careers.postings} sample internships and jobs, {careers.students} sample students, "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -444,11 +445,12 @@ def cohort_funnel(*, cohort: Cohort) -> list[FunnelStep]:
     ]
 
 
+# Apps that judge outcomes (qiao.assessment: completed, certified) register here in their
+# AppConfig.ready(), so training never imports them.
+OUTCOME_PROVIDERS: list[Callable[[Cohort], list[FunnelStep]]] = []
+
+
 def cohort_outcomes(*, cohort: Cohort) -> list[FunnelStep]:
-    """HOOK for the assessment app (quizzes, completion rules, certificates): return the
-    cohort's completion and certification counts as funnel steps, e.g.
-    FunnelStep("completed", _("Completed"), n) and FunnelStep("certified", _("Certified"), n).
-    They then appear on /training/numbers/, in its chart and in its CSV/XLSX exports, for every
-    cohort (return the same keys for every cohort). Until that app lands this returns nothing:
-    no completion or certification number is invented here."""
-    return []
+    """The cohort's outcome steps (e.g. completed, certified) from the registered providers; the
+    same keys for every cohort. Nothing is counted here."""
+    return [step for provider in OUTCOME_PROVIDERS for step in provider(cohort)]
