@@ -13,6 +13,7 @@ import segno
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
+from django.utils import timezone
 from fpdf import FPDF
 from fpdf.enums import TextMode
 
@@ -159,7 +160,8 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     left = 28
     pdf.set_text_color(*INK)
     pdf.set_font("qiao", size=10)
-    issued = certificate.issued_at.date().isoformat()
+    # The platform's own zone (Harbin), as on the verification page.
+    issued = timezone.localdate(certificate.issued_at).isoformat()
     lines = (
         ("证书编号 · Номер сертификата · Certificate number", 8, GREY),
         (certificate.number, 13, INK),
