@@ -69,10 +69,23 @@ ensure_system_packages() {
     [ -f "$CERTIFICATE_FONT" ] || { echo "dev.sh: $CERTIFICATE_FONT missing after install" >&2; exit 1; }
 }
 
-warn_missing_font() {
-    # The demo installs nothing with apt; without the font only certificate PDFs fail (clearly).
-    if [ ! -f "$CERTIFICATE_FONT" ] && [ -z "${QIAO_CERTIFICATE_FONT:-}" ]; then
-        log "note: certificate PDFs need a CJK font: apt-get install fonts-wqy-microhei"
+ensure_demo_font() {
+    # The demo's sample certificates need the CJK font. Install it when we may (root, or sudo
+    # without a password); otherwise say how, since only certificate PDFs need it.
+    [ -f "$CERTIFICATE_FONT" ] || [ -n "${QIAO_CERTIFICATE_FONT:-}" ] && return 0
+    local sudo=()
+    if [ "$(id -u)" -ne 0 ]; then
+        if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+            sudo=(sudo -n)
+        else
+            log "note: certificate PDFs need a CJK font: sudo apt-get install fonts-wqy-microhei"
+            return 0
+        fi
+    fi
+    log "installing Debian package: fonts-wqy-microhei (certificate PDFs)"
+    local apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300)
+    if ! { "${apt[@]}" update -qq && "${apt[@]}" install -y -qq --no-install-recommends fonts-wqy-microhei >/dev/null; }; then
+        log "note: could not install fonts-wqy-microhei; certificate PDFs will show an error"
     fi
 }
 
@@ -81,7 +94,7 @@ shift || true
 case "$cmd" in
     demo)
         ensure_venv
-        warn_missing_font
+        ensure_demo_font
         exec "$VENV/bin/qiao" demo "$@"
         ;;
     test)
