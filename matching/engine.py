@@ -30,7 +30,8 @@ import numpy as np
 
 from matching import storage
 from matching.embedders import DEFAULT_MODEL, Embedder, get_embedder
-from matching.index import DEFAULT_ANN_THRESHOLD, VectorIndex, check_model
+from matching.hubness import Neighbourhoods
+from matching.index import DEFAULT_ANN_THRESHOLD, Hit, VectorIndex, check_model
 from matching.lexical import BM25Index, CueIndex, cue_kind, cue_score
 from matching.text import (
     PASSAGE_MAX_CHARS,
@@ -83,6 +84,12 @@ class Scoring:
     midpoint: float = 0.5  # calibrated score that maps to quality 50
     spread: float = 0.15  # logistic width of the quality map
     calibrate: bool = True
+    # Hubness reduction (matching/hubness.py): the cosine of a candidate loses
+    # hub_weight × (its mean cosine to its hub_neighbours nearest same-language documents −
+    # that mean over its language), once its language has hub_min_docs documents.
+    hub_weight: float = 0.3
+    hub_neighbours: int = 10
+    hub_min_docs: int = 100
     doc_vector: DocVector = "both"
     candidates: int = 50  # per source (vectors, BM25, cues), at least 5·k
     passages_shown: int = 3
@@ -191,6 +198,8 @@ class Engine:
         self._bm25 = {lang: BM25Index(tokenizer_for(lang)) for lang in LANGUAGES}
         self._cues = CueIndex()
         self._facets: dict[str, dict[str, set[str]]] = {}  # attribute -> value -> ids
+        self._by_language: dict[Language, set[str]] = {lang: set() for lang in LANGUAGES}
+        self._hubs = Neighbourhoods(self.scoring.hub_neighbours)
         self._lock = threading.RLock()
 
     @classmethod
@@ -286,24 +295,36 @@ class Engine:
             return
         analyses = self.analyze(documents)  # outside the lock: embedding is the slow part
         with self._lock:
-            self._forget([d.id for d in documents])
-            self._index.add(
-                [d.id for d in documents],
-                np.vstack([a.vector for a in analyses]),
-                model=self.model_name,
-            )
+            ids = [d.id for d in documents]
+            self._forget(ids)
+            stale = self._hubs.forget(ids)
+            self._index.add(ids, np.vstack([a.vector for a in analyses]), model=self.model_name)
             for document, analysis in zip(documents, analyses, strict=True):
                 self._remember(document, analysis)
+            if self.scoring.hub_weight:
+                self._hubs.add({d.id: d.language for d in documents}, self._neighbour_search)
+                self._hubs.refresh(stale - set(ids), self._neighbour_search)
 
     def remove(self, ids: Iterable[str]) -> None:
         """Forget documents; unknown ids are ignored."""
         ids = [i for i in ids if i in self._entries]
         with self._lock:
             self._forget(ids)
+            stale = self._hubs.forget(ids)
             self._index.remove(ids)
+            if self.scoring.hub_weight:
+                self._hubs.refresh(stale, self._neighbour_search)
+
+    def _neighbour_search(self, ids: Sequence[str], k: int, language: Language) -> list[list[Hit]]:
+        """The k nearest indexed documents of `language` to each of these indexed documents."""
+        same = self._by_language[language]
+        allowed = None if len(same) == len(self._entries) else same
+        vectors = np.vstack([self._entries[i].analysis.vector for i in ids])
+        return self._index.search(vectors, k, allowed)
 
     def _remember(self, document: Document, analysis: Analysis) -> None:
         self._entries[document.id] = _Entry(document, analysis)
+        self._by_language[document.language].add(document.id)
         self._bm25[document.language].add(document.id, analysis.tokens)
         self._cues.add(document.id, (m.key for m in analysis.cues))
         for name, values in document.attributes.items():
@@ -316,6 +337,7 @@ class Engine:
             entry = self._entries.pop(doc_id, None)
             if entry is None:
                 continue
+            self._by_language[entry.document.language].discard(doc_id)
             self._bm25[entry.document.language].remove([doc_id])
             self._cues.remove([doc_id])
             for name, values in entry.document.attributes.items():
@@ -441,12 +463,28 @@ class Engine:
         cfg = self.scoring
         other = entry.document.language
         cosine = float(np.dot(query.vector, entry.analysis.vector))
-        calibrated = calibrate(cosine, language, other) if cfg.calibrate else cosine
+        adjusted = cosine - self._hub_penalty(entry.document.id, other)
+        calibrated = calibrate(adjusted, language, other) if cfg.calibrate else adjusted
         query_keys = {m.key for m in query.cues}
         shared = tuple(sorted(query_keys & {m.key for m in entry.analysis.cues}))
         cue = cue_score(shared, rarity=rarity)
         fused = calibrated + cfg.bm25_weight * bm25 + cfg.cue_weight * cue
         return _Candidate(entry.document.id, cosine, calibrated, bm25, cue, shared, fused)
+
+    def _hub_penalty(self, doc_id: str, language: Language) -> float:
+        """hub_weight × (the document's hubness − its language's mean hubness), or 0 while the
+        language has fewer than hub_min_docs documents with a hubness."""
+        cfg = self.scoring
+        hub = self._hubs.hubness(doc_id)
+        if not cfg.hub_weight or hub is None:
+            return 0.0
+        count, mean = self._hubs.language_mean(language)
+        return cfg.hub_weight * (hub - mean) if count >= cfg.hub_min_docs else 0.0
+
+    def hubness(self, doc_id: str) -> float | None:
+        """Mean cosine of an indexed document to its nearest same-language documents."""
+        with self._lock:
+            return self._hubs.hubness(doc_id)
 
     def _explain(self, query: Analysis, language: Language | None, c: _Candidate) -> Match:
         cfg = self.scoring
@@ -538,6 +576,7 @@ class Engine:
                     "tokens": list(a.tokens),
                     "surfaces": {k: v for k, v in a.surfaces.items() if k != v},
                     "cues": [[m.key, m.surface] for m in a.cues],
+                    "neighbours": [[h.id, h.score] for h in self._hubs.neighbours(d.id)],
                 }
                 fh.write(json.dumps(record, ensure_ascii=False) + "\n")
 
@@ -558,6 +597,7 @@ class Engine:
         )
         passage_vectors = np.load(directory / "passages.npy", allow_pickle=False)
         entries: list[tuple[Document, Analysis]] = []
+        neighbours: dict[str, list[Hit]] = {}
         start = 0
         with open(directory / "documents.jsonl", encoding="utf-8") as fh:
             for line in fh:
@@ -582,14 +622,26 @@ class Engine:
                 )
                 start += count
                 entries.append((document, analysis))
+                if "neighbours" in r:
+                    neighbours[document.id] = [Hit(i, float(score)) for i, score in r["neighbours"]]
         with self._lock:
             self._index = index
             self._entries.clear()
             self._bm25 = {lang: BM25Index(tokenizer_for(lang)) for lang in LANGUAGES}
             self._cues = CueIndex()
             self._facets = {}
+            self._by_language = {lang: set() for lang in LANGUAGES}
+            self._hubs = Neighbourhoods(self.scoring.hub_neighbours)
             for document, analysis in entries:
                 self._remember(document, analysis)
+            if self.scoring.hub_weight:
+                missing = {}
+                for document, _ in entries:
+                    if document.id in neighbours:
+                        self._hubs.restore(document.id, document.language, neighbours[document.id])
+                    else:
+                        missing[document.id] = document.language
+                self._hubs.add(missing, self._neighbour_search)  # saved before hubness existed
 
 
 # --- pure helpers ------------------------------------------------------------------------------
