@@ -481,6 +481,14 @@ class Engine:
         count, mean = self._hubs.language_mean(language)
         return cfg.hub_weight * (hub - mean) if count >= cfg.hub_min_docs else 0.0
 
+    def hub_penalties(self) -> dict[str, float]:
+        """What `_score` subtracts from each indexed document's cosine (0: no penalty)."""
+        with self._lock:
+            return {
+                doc_id: self._hub_penalty(doc_id, entry.document.language)
+                for doc_id, entry in self._entries.items()
+            }
+
     def hubness(self, doc_id: str) -> float | None:
         """Mean cosine of an indexed document to its nearest same-language documents."""
         with self._lock:
