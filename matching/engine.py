@@ -30,7 +30,7 @@ import numpy as np
 
 from matching import storage
 from matching.embedders import DEFAULT_MODEL, Embedder, get_embedder
-from matching.hubness import Neighbourhoods
+from matching.hubness import Neighbourhoods, top_hits
 from matching.index import DEFAULT_ANN_THRESHOLD, Hit, VectorIndex, check_model
 from matching.lexical import BM25Index, CueIndex, cue_kind, cue_score
 from matching.text import (
@@ -302,7 +302,11 @@ class Engine:
             for document, analysis in zip(documents, analyses, strict=True):
                 self._remember(document, analysis)
             if self.scoring.hub_weight:
-                self._hubs.add({d.id: d.language for d in documents}, self._neighbour_search)
+                self._hubs.add(
+                    {d.id: d.language for d in documents},
+                    self._neighbour_search,
+                    self._language_similarities,
+                )
                 self._hubs.refresh(stale - set(ids), self._neighbour_search)
 
     def remove(self, ids: Iterable[str]) -> None:
@@ -317,10 +321,25 @@ class Engine:
 
     def _neighbour_search(self, ids: Sequence[str], k: int, language: Language) -> list[list[Hit]]:
         """The k nearest indexed documents of `language` to each of these indexed documents."""
+        block = self._language_similarities(ids, language)
+        if block is not None:
+            return top_hits(block[0], block[1], k)
         same = self._by_language[language]
         allowed = None if len(same) == len(self._entries) else same
         vectors = np.vstack([self._entries[i].analysis.vector for i in ids])
         return self._index.search(vectors, k, allowed)
+
+    def _language_similarities(
+        self, ids: Sequence[str], language: Language
+    ) -> tuple[np.ndarray, list[str]] | None:
+        """Cosines of these documents to every document of `language`, while the index is
+        exact (one matrix product; beyond, the graph search answers instead)."""
+        if self._index.kind != "exact":
+            return None
+        others = sorted(self._by_language[language])
+        queries = np.vstack([self._entries[i].analysis.vector for i in ids])
+        matrix = np.vstack([self._entries[i].analysis.vector for i in others])
+        return queries @ matrix.T, others
 
     def _remember(self, document: Document, analysis: Analysis) -> None:
         self._entries[document.id] = _Entry(document, analysis)
@@ -649,7 +668,8 @@ class Engine:
                         self._hubs.restore(document.id, document.language, neighbours[document.id])
                     else:
                         missing[document.id] = document.language
-                self._hubs.add(missing, self._neighbour_search)  # saved before hubness existed
+                # saved before hubness existed
+                self._hubs.add(missing, self._neighbour_search, self._language_similarities)
 
 
 # --- pure helpers ------------------------------------------------------------------------------

@@ -7,23 +7,26 @@ it, weighted and centred on the language's mean (`Scoring.hub_weight`), from the
 every pair it is a candidate in (docs/decisions/0005-embedding-and-hubness.md has the numbers).
 
 `Neighbourhoods` keeps each document's k nearest same-language neighbours up to date as
-documents come and go, with one batched index search per write:
+documents come and go:
 
-- a new document searches its `reverse` nearest same-language documents (after it is in the
-  index, so a batch sees itself); the first k are its list, and each of the others takes it
-  into its own list when it beats that list's last entry;
+- while the index is exact (up to 20,000 vectors), one matrix product of the new documents
+  against their language gives each new document its list, and every older document whose
+  list's last entry a new one beats takes it in: the lists are exact;
+- beyond that, a new document searches the graph for its `reverse` nearest same-language
+  documents; the first k are its list, and each of the others takes it in when it beats that
+  list's last entry. A neighbour only visible from the other side (y is in z's k nearest, z
+  is not in y's `reverse` nearest) is missed until z is searched again, so lists are
+  approximate, and depend on the order of writes (the same writes in the same order give the
+  same lists);
 - a document whose list names a document that left or changed is searched again.
-
-Lists are exact for the exact index and as good as the graph search for HNSW; a neighbour that
-would only be found from the other side (it is in z's k nearest, z is not in its `reverse`
-nearest) is missed until z is searched again. The result depends on the order of writes only
-through that approximation, so the same writes in the same order give the same lists.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+
+import numpy as np
 
 from matching.index import Hit
 from matching.types import Language
@@ -31,6 +34,9 @@ from matching.types import Language
 # ids of one language -> for each, its nearest live documents of that language, best first
 # (it may appear in its own hits; the caller drops it).
 Search = Callable[[Sequence[str], int, Language], list[list[Hit]]]
+# ids of one language -> (their similarity to every live document of that language, those
+# documents' ids), or None when that is too large to compute.
+Dense = Callable[[Sequence[str], Language], tuple[np.ndarray, Sequence[str]] | None]
 
 
 def _key(hit: Hit) -> tuple[float, str]:
@@ -91,13 +97,21 @@ class Neighbourhoods:
             self._means = None
         return stale - gone
 
-    def add(self, languages: Mapping[str, Language], search: Search) -> None:
-        """Take in new documents (id -> language), already in the index that `search` reads."""
+    def add(
+        self, languages: Mapping[str, Language], search: Search, dense: Dense | None = None
+    ) -> None:
+        """Take in new documents (id -> language), already in the index that `search` reads.
+        With `dense` (every similarity of the new documents to their language, which the
+        exact index can afford), every list is exact; else see the module doc."""
         if not languages:
             return
         for doc_id, language in languages.items():
             self._language[doc_id] = language
         for language, ids in _by_language(languages).items():
+            block = dense(ids, language) if dense is not None else None
+            if block is not None:
+                self._add_dense(ids, *block, new=languages)
+                continue
             for doc_id, hits in zip(ids, search(ids, self.reverse + 1, language), strict=True):
                 others = [h for h in hits if h.id != doc_id][: self.reverse]
                 self._set(doc_id, others[: self.k])
@@ -105,6 +119,25 @@ class Neighbourhoods:
                     if hit.id not in languages:
                         self._offer(hit.id, Hit(doc_id, hit.score))
         self._means = None
+
+    def _add_dense(
+        self, ids: Sequence[str], scores: np.ndarray, others: Sequence[str], new: Container[str]
+    ) -> None:
+        """`scores[i, j]`: similarity of ids[i] to others[j] (all documents of the language,
+        the new ones included)."""
+        for doc_id, hits in zip(ids, top_hits(scores, others, self.k + 1), strict=True):
+            self._set(doc_id, [h for h in hits if h.id != doc_id][: self.k])
+        # an older document takes a new one when it beats its list's last entry
+        last = np.array(
+            [self._last_score(z) if z not in new else np.inf for z in others], dtype=np.float32
+        )
+        rows, columns = np.nonzero(scores >= last[None, :])
+        for i, j in zip(rows.tolist(), columns.tolist(), strict=True):
+            self._offer(others[j], Hit(ids[i], float(scores[i, j])))
+
+    def _last_score(self, doc_id: str) -> float:
+        current = self._lists.get(doc_id, ())
+        return current[-1].score if len(current) >= self.k else -np.inf
 
     def refresh(self, ids: Iterable[str], search: Search) -> None:
         """Search the lists of these documents again (unknown ids are ignored)."""
@@ -122,12 +155,24 @@ class Neighbourhoods:
         self._means = None
 
     def _offer(self, doc_id: str, hit: Hit) -> None:
+        """Take `hit` into the document's list if it beats the last entry (most offers do not:
+        that check is all they cost)."""
         current = self._lists.get(doc_id)
         if current is None:
             return
-        if len(current) >= self.k and _key(hit) >= _key(current[-1]):
-            return
-        self._set(doc_id, sorted([*current, hit], key=_key)[: self.k])
+        if len(current) >= self.k:
+            last = current[-1]
+            if hit.score < last.score or (hit.score == last.score and hit.id >= last.id):
+                return
+        merged = sorted((*current, hit), key=_key)
+        kept = tuple(merged[: self.k])
+        self._lists[doc_id] = kept
+        self._listed_by.setdefault(hit.id, set()).add(doc_id)
+        for dropped in merged[self.k :]:
+            listed = self._listed_by.get(dropped.id)
+            if listed is not None:
+                listed.discard(doc_id)
+        self._hub[doc_id] = math.fsum(h.score for h in kept) / len(kept)
 
     def _set(self, doc_id: str, hits: Sequence[Hit]) -> None:
         for old in self._lists.get(doc_id, ()):
@@ -141,6 +186,20 @@ class Neighbourhoods:
             self._hub[doc_id] = math.fsum(h.score for h in hits) / len(hits)
         else:
             self._hub.pop(doc_id, None)
+
+
+def top_hits(scores: np.ndarray, ids: Sequence[str], k: int) -> list[list[Hit]]:
+    """The k best columns of each row as hits, best first, ties broken by id."""
+    fetch = min(len(ids), k + 8)  # a little extra so ties at the cut go by id
+    if fetch <= 0:
+        return [[] for _ in range(len(scores))]
+    top = np.argpartition(-scores, fetch - 1, axis=1)[:, :fetch]
+    out = []
+    for row, columns in zip(scores, top, strict=True):
+        hits = [Hit(ids[j], float(row[j])) for j in columns.tolist()]
+        hits.sort(key=_key)
+        out.append(hits[:k])
+    return out
 
 
 def _by_language(languages: Mapping[str, Language]) -> dict[Language, list[str]]:
