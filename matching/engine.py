@@ -200,6 +200,8 @@ class Engine:
         self._facets: dict[str, dict[str, set[str]]] = {}  # attribute -> value -> ids
         self._by_language: dict[Language, set[str]] = {lang: set() for lang in LANGUAGES}
         self._hubs = Neighbourhoods(self.scoring.hub_neighbours)
+        self._hub_new: dict[str, Language] = {}  # written since the last neighbourhood update
+        self._hub_stale: set[str] = set()  # their lists name a document that left or changed
         self._lock = threading.RLock()
 
     @classmethod
@@ -297,27 +299,38 @@ class Engine:
         with self._lock:
             ids = [d.id for d in documents]
             self._forget(ids)
-            stale = self._hubs.forget(ids)
             self._index.add(ids, np.vstack([a.vector for a in analyses]), model=self.model_name)
             for document, analysis in zip(documents, analyses, strict=True):
                 self._remember(document, analysis)
             if self.scoring.hub_weight:
-                self._hubs.add(
-                    {d.id: d.language for d in documents},
-                    self._neighbour_search,
-                    self._language_similarities,
-                )
-                self._hubs.refresh(stale - set(ids), self._neighbour_search)
+                self._hub_stale |= self._hubs.forget(ids)
+                self._hub_new.update((d.id, d.language) for d in documents)
 
     def remove(self, ids: Iterable[str]) -> None:
         """Forget documents; unknown ids are ignored."""
         ids = [i for i in ids if i in self._entries]
         with self._lock:
             self._forget(ids)
-            stale = self._hubs.forget(ids)
             self._index.remove(ids)
             if self.scoring.hub_weight:
-                self._hubs.refresh(stale, self._neighbour_search)
+                self._hub_stale |= self._hubs.forget(ids)
+                for doc_id in ids:
+                    self._hub_new.pop(doc_id, None)
+                    self._hub_stale.discard(doc_id)
+
+    def update_neighbourhoods(self) -> int:
+        """Bring the hubness neighbour lists up to date with the writes since the last update
+        (matching/hubness.py); returns how many documents that took. Every read that scores
+        calls it first, so it only needs calling to take the work off the next read: the
+        background step after a batch of writes."""
+        with self._lock:
+            if not self._hub_new and not self._hub_stale:
+                return 0
+            new, stale = self._hub_new, self._hub_stale - set(self._hub_new)
+            self._hub_new, self._hub_stale = {}, set()
+            self._hubs.add(new, self._neighbour_search, self._language_similarities)
+            self._hubs.refresh(stale, self._neighbour_search)
+            return len(new) + len(stale)
 
     def _neighbour_search(self, ids: Sequence[str], k: int, language: Language) -> list[list[Hit]]:
         """The k nearest indexed documents of `language` to each of these indexed documents."""
@@ -415,6 +428,7 @@ class Engine:
         """The fused score of every indexed document for an analysed query, without
         candidate selection or explanations: O(N), for evaluation and tuning."""
         with self._lock:
+            self.update_neighbourhoods()
             bm25 = self._bm25[language].score_tokens(query.tokens) if language else {}
             rarity = self._cues.rarity({m.key for m in query.cues})
             return {
@@ -445,6 +459,7 @@ class Engine:
     ) -> list[Match]:
         cfg = self.scoring
         with self._lock:
+            self.update_neighbourhoods()
             allowed = self._allowed(filters)
             if exclude is not None and allowed is not None:
                 allowed.discard(exclude)
@@ -503,6 +518,7 @@ class Engine:
     def hub_penalties(self) -> dict[str, float]:
         """What `_score` subtracts from each indexed document's cosine (0: no penalty)."""
         with self._lock:
+            self.update_neighbourhoods()
             return {
                 doc_id: self._hub_penalty(doc_id, entry.document.language)
                 for doc_id, entry in self._entries.items()
@@ -511,6 +527,7 @@ class Engine:
     def hubness(self, doc_id: str) -> float | None:
         """Mean cosine of an indexed document to its nearest same-language documents."""
         with self._lock:
+            self.update_neighbourhoods()
             return self._hubs.hubness(doc_id)
 
     def _explain(self, query: Analysis, language: Language | None, c: _Candidate) -> Match:
@@ -567,6 +584,7 @@ class Engine:
     def save(self, path: Path) -> None:
         """Atomically publish the engine at `path` (manifest.json + one generation directory)."""
         with self._lock:
+            self.update_neighbourhoods()
             ids = sorted(self._entries)
             manifest = {
                 "format": FORMAT,
@@ -659,17 +677,15 @@ class Engine:
             self._facets = {}
             self._by_language = {lang: set() for lang in LANGUAGES}
             self._hubs = Neighbourhoods(self.scoring.hub_neighbours)
+            self._hub_new, self._hub_stale = {}, set()
             for document, analysis in entries:
                 self._remember(document, analysis)
             if self.scoring.hub_weight:
-                missing = {}
                 for document, _ in entries:
                     if document.id in neighbours:
                         self._hubs.restore(document.id, document.language, neighbours[document.id])
-                    else:
-                        missing[document.id] = document.language
-                # saved before hubness existed
-                self._hubs.add(missing, self._neighbour_search, self._language_similarities)
+                    else:  # saved before hubness existed: computed on the first read
+                        self._hub_new[document.id] = document.language
 
 
 # --- pure helpers ------------------------------------------------------------------------------
