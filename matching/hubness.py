@@ -131,9 +131,13 @@ class Neighbourhoods:
         last = np.array(
             [self._last_score(z) if z not in new else np.inf for z in others], dtype=np.float32
         )
-        rows, columns = np.nonzero(scores >= last[None, :])
-        for i, j in zip(rows.tolist(), columns.tolist(), strict=True):
-            self._offer(others[j], Hit(ids[i], float(scores[i, j])))
+        columns, rows = np.nonzero((scores >= last[None, :]).T)  # grouped by older document
+        values = scores[rows, columns].tolist()
+        offers: dict[int, list[Hit]] = {}
+        for j, i, value in zip(columns.tolist(), rows.tolist(), values, strict=True):
+            offers.setdefault(j, []).append(Hit(ids[i], value))
+        for j, hits in offers.items():
+            self._take(others[j], hits)
 
     def _last_score(self, doc_id: str) -> float:
         current = self._lists.get(doc_id, ())
@@ -164,8 +168,11 @@ class Neighbourhoods:
             last = current[-1]
             if hit.score < last.score or (hit.score == last.score and hit.id >= last.id):
                 return
-        merged = sorted((*current, hit), key=_key)
-        kept = tuple(merged[: self.k])
+        position = len(current)
+        while position and _key(hit) < _key(current[position - 1]):
+            position -= 1
+        merged = (*current[:position], hit, *current[position:])
+        kept = merged[: self.k]
         self._lists[doc_id] = kept
         self._listed_by.setdefault(hit.id, set()).add(doc_id)
         for dropped in merged[self.k :]:
@@ -173,6 +180,19 @@ class Neighbourhoods:
             if listed is not None:
                 listed.discard(doc_id)
         self._hub[doc_id] = math.fsum(h.score for h in kept) / len(kept)
+
+    def _take(self, doc_id: str, hits: list[Hit]) -> None:
+        """`_offer` for several hits at once: one merge."""
+        if len(hits) == 1:
+            self._offer(doc_id, hits[0])
+            return
+        current = self._lists.get(doc_id)
+        if current is None:
+            return
+        merged = sorted([*current, *hits], key=_key)
+        if tuple(merged[: self.k]) == current:
+            return
+        self._set(doc_id, merged[: self.k])
 
     def _set(self, doc_id: str, hits: Sequence[Hit]) -> None:
         for old in self._lists.get(doc_id, ()):
@@ -189,17 +209,20 @@ class Neighbourhoods:
 
 
 def top_hits(scores: np.ndarray, ids: Sequence[str], k: int) -> list[list[Hit]]:
-    """The k best columns of each row as hits, best first, ties broken by id."""
+    """The k best columns of each row as hits, best first; `ids` (the columns) must be sorted,
+    so that ties, broken by id, are broken by column."""
     fetch = min(len(ids), k + 8)  # a little extra so ties at the cut go by id
     if fetch <= 0:
         return [[] for _ in range(len(scores))]
     top = np.argpartition(-scores, fetch - 1, axis=1)[:, :fetch]
-    out = []
-    for row, columns in zip(scores, top, strict=True):
-        hits = [Hit(ids[j], float(row[j])) for j in columns.tolist()]
-        hits.sort(key=_key)
-        out.append(hits[:k])
-    return out
+    values = np.take_along_axis(scores, top, axis=1)
+    order = np.lexsort((top, -values), axis=-1)[:, :k]
+    columns = np.take_along_axis(top, order, axis=1).tolist()
+    best = np.take_along_axis(values, order, axis=1).tolist()
+    return [
+        [Hit(ids[j], v) for j, v in zip(row, row_values, strict=True)]
+        for row, row_values in zip(columns, best, strict=True)
+    ]
 
 
 def _by_language(languages: Mapping[str, Language]) -> dict[Language, list[str]]:
