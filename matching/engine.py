@@ -352,7 +352,10 @@ class Engine:
         others = sorted(self._by_language[language])
         queries = np.vstack([self._entries[i].analysis.vector for i in ids])
         matrix = np.vstack([self._entries[i].analysis.vector for i in others])
-        return queries @ matrix.T, others
+        # One BLAS thread: with two, on two cores shared with the model's threads, the product
+        # took twice the wall time and CPU (0005-embedding-and-hubness.md).
+        with _blas_limit():
+            return queries @ matrix.T, others
 
     def _remember(self, document: Document, analysis: Analysis) -> None:
         self._entries[document.id] = _Entry(document, analysis)
@@ -689,6 +692,18 @@ class Engine:
 
 
 # --- pure helpers ------------------------------------------------------------------------------
+
+_controller: Any = None
+
+
+def _blas_limit() -> Any:
+    """A context in which numpy's BLAS runs on one thread."""
+    global _controller
+    if _controller is None:
+        from threadpoolctl import ThreadpoolController
+
+        _controller = ThreadpoolController()
+    return _controller.limit(limits=1, user_api="blas")
 
 
 def calibrate(cosine: float, a: Language | None, b: Language | None) -> float:
