@@ -6,7 +6,10 @@ Scoring, per candidate (docs/matching.md has the measurements behind each choice
    (cos - offset[a, b]) / scale[a, b], so that 0 ≈ an unrelated pair and 1 ≈ a related pair
    whichever two languages are involved. Raw cosines favour same-language pairs (a related
    zh-zh pair scores ~0.67, the same relation zh-ru ~0.53); without this, a Russian request
-   would see Russian offers first.
+   would see Russian offers first. Before calibration the candidate's cosine loses its hubness
+   penalty (matching/hubness.py): 0.3 × (its mean cosine to its 10 nearest same-language
+   documents − that mean over its language), so a document near everything stops outranking
+   the real answer.
 2. lexical: BM25 (normalised to 0..1) when both texts share a language, and cues that
    cross languages (numbers with units, codes, names), each with a modest weight.
 3. quality: a logistic map of the fused score to 0..100 (50 at `midpoint`).
