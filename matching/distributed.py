@@ -13,10 +13,11 @@ driver assembles the result in input order, so a Ray run is identical to a local
    Data actor that loads the model once.
 3. `add_analyzed` stores each chunk through `Engine.upsert`, in input order, on the driver.
 4. `corpus_topk` scores fixed-size blocks of documents against fixed-size blocks of the
-   corpus with the engine's semantic score (`semantic_scores`: cosine calibrated per language
-   pair) and merges per-block top-k (`merge_topk`, ties broken by id). Ray shards the queries
-   along block boundaries, with the corpus vectors in the object store, so every block product
-   has the same shape, and therefore the same floating-point result, as in a local run.
+   corpus with the engine's semantic score (`semantic_scores`: cosine less the candidate's
+   hubness penalty, calibrated per language pair) and merges per-block top-k (`merge_topk`,
+   ties broken by id). Ray shards the queries along block boundaries, with the corpus vectors
+   in the object store, so every block product has the same shape, and therefore the same
+   floating-point result, as in a local run.
    (Lexical evidence and explanations stay with `Engine.match`, which needs the whole engine.)
 
 Ray is optional (`pip install 'qiao[ray]'`): nothing here imports it until a RayRunner connects.
@@ -92,16 +93,25 @@ class Corpus(NamedTuple):
     ids: tuple[str, ...]
     languages: np.ndarray  # int8: position in LANGUAGES
     vectors: np.ndarray  # float32, one unit row per id
+    penalties: np.ndarray | None = None  # float64 hubness penalty per row (Engine.hub_penalties)
 
 
-def corpus_of(vectors: Mapping[str, tuple[Language, np.ndarray]], dim: int) -> Corpus:
-    """The corpus of `vectors` (id -> (language, unit vector))."""
+def corpus_of(
+    vectors: Mapping[str, tuple[Language, np.ndarray]],
+    dim: int,
+    penalties: Mapping[str, float] | None = None,
+) -> Corpus:
+    """The corpus of `vectors` (id -> (language, unit vector)), with each id's hubness
+    penalty when `penalties` is given (missing ids: 0)."""
     ids = tuple(sorted(vectors))
     languages = np.array([LANGUAGES.index(vectors[i][0]) for i in ids], dtype=np.int8)
     matrix = np.zeros((len(ids), dim), np.float32)
     for row, doc_id in enumerate(ids):
         matrix[row] = vectors[doc_id][1]
-    return Corpus(ids, languages, matrix)
+    rows = None
+    if penalties is not None:
+        rows = np.array([penalties.get(i, 0.0) for i in ids], dtype=np.float64)
+    return Corpus(ids, languages, matrix, rows)
 
 
 def build_index(
@@ -126,7 +136,7 @@ def build_index(
         done = min(done + chunk_size, len(documents))
         if progress is not None:
             progress(done, len(documents))
-    return engine, corpus_of(latest, engine.embedder.dim)
+    return engine, corpus_of(latest, engine.embedder.dim, engine.hub_penalties())
 
 
 # --- step 4: all-pairs top-k -------------------------------------------------------------------
@@ -262,11 +272,14 @@ def all_pairs_topk(
 
 
 def semantic_scores(corpus: Corpus, qs: slice, cs: slice, *, calibrate: bool = True) -> np.ndarray:
-    """The engine's semantic score of every pair in a block of the corpus: the cosine,
-    calibrated per language pair (engine.calibrate), as float64."""
+    """The engine's semantic score of every pair in a block of the corpus: the cosine less
+    the candidate's hubness penalty, calibrated per language pair (engine.calibrate), as
+    float64 (`calibrate=False`: not calibrated, as in the engine)."""
     q_lang = corpus.languages[qs].astype(np.intp)[:, None]
     c_lang = corpus.languages[cs].astype(np.intp)[None, :]
     scores: np.ndarray = (corpus.vectors[qs] @ corpus.vectors[cs].T).astype(np.float64)
+    if corpus.penalties is not None:
+        scores -= corpus.penalties[cs][None, :]
     if calibrate:
         scores = (scores - _PAIR[0][q_lang, c_lang]) / _PAIR[1][q_lang, c_lang]
     return scores

@@ -6,7 +6,10 @@ Scoring, per candidate (docs/matching.md has the measurements behind each choice
    (cos - offset[a, b]) / scale[a, b], so that 0 ≈ an unrelated pair and 1 ≈ a related pair
    whichever two languages are involved. Raw cosines favour same-language pairs (a related
    zh-zh pair scores ~0.67, the same relation zh-ru ~0.53); without this, a Russian request
-   would see Russian offers first.
+   would see Russian offers first. Before calibration the candidate's cosine loses its hubness
+   penalty (matching/hubness.py): 0.3 × (its mean cosine to its 10 nearest same-language
+   documents − that mean over its language), so a document near everything stops outranking
+   the real answer.
 2. lexical: BM25 (normalised to 0..1) when both texts share a language, and cues that
    cross languages (numbers with units, codes, names), each with a modest weight.
 3. quality: a logistic map of the fused score to 0..100 (50 at `midpoint`).
@@ -30,7 +33,8 @@ import numpy as np
 
 from matching import storage
 from matching.embedders import DEFAULT_MODEL, Embedder, get_embedder
-from matching.index import DEFAULT_ANN_THRESHOLD, VectorIndex, check_model
+from matching.hubness import Neighbourhoods, top_hits
+from matching.index import DEFAULT_ANN_THRESHOLD, Hit, VectorIndex, check_model
 from matching.lexical import BM25Index, CueIndex, cue_kind, cue_score
 from matching.text import (
     PASSAGE_MAX_CHARS,
@@ -83,6 +87,12 @@ class Scoring:
     midpoint: float = 0.5  # calibrated score that maps to quality 50
     spread: float = 0.15  # logistic width of the quality map
     calibrate: bool = True
+    # Hubness reduction (matching/hubness.py): the cosine of a candidate loses
+    # hub_weight × (its mean cosine to its hub_neighbours nearest same-language documents −
+    # that mean over its language), once its language has hub_min_docs documents.
+    hub_weight: float = 0.3
+    hub_neighbours: int = 10
+    hub_min_docs: int = 100
     doc_vector: DocVector = "both"
     candidates: int = 50  # per source (vectors, BM25, cues), at least 5·k
     passages_shown: int = 3
@@ -191,6 +201,10 @@ class Engine:
         self._bm25 = {lang: BM25Index(tokenizer_for(lang)) for lang in LANGUAGES}
         self._cues = CueIndex()
         self._facets: dict[str, dict[str, set[str]]] = {}  # attribute -> value -> ids
+        self._by_language: dict[Language, set[str]] = {lang: set() for lang in LANGUAGES}
+        self._hubs = Neighbourhoods(self.scoring.hub_neighbours)
+        self._hub_new: dict[str, Language] = {}  # written since the last neighbourhood update
+        self._hub_stale: set[str] = set()  # their lists name a document that left or changed
         self._lock = threading.RLock()
 
     @classmethod
@@ -286,14 +300,14 @@ class Engine:
             return
         analyses = self.analyze(documents)  # outside the lock: embedding is the slow part
         with self._lock:
-            self._forget([d.id for d in documents])
-            self._index.add(
-                [d.id for d in documents],
-                np.vstack([a.vector for a in analyses]),
-                model=self.model_name,
-            )
+            ids = [d.id for d in documents]
+            self._forget(ids)
+            self._index.add(ids, np.vstack([a.vector for a in analyses]), model=self.model_name)
             for document, analysis in zip(documents, analyses, strict=True):
                 self._remember(document, analysis)
+            if self.scoring.hub_weight:
+                self._hub_stale |= self._hubs.forget(ids)
+                self._hub_new.update((d.id, d.language) for d in documents)
 
     def remove(self, ids: Iterable[str]) -> None:
         """Forget documents; unknown ids are ignored."""
@@ -301,9 +315,54 @@ class Engine:
         with self._lock:
             self._forget(ids)
             self._index.remove(ids)
+            if self.scoring.hub_weight:
+                self._hub_stale |= self._hubs.forget(ids)
+                for doc_id in ids:
+                    self._hub_new.pop(doc_id, None)
+                    self._hub_stale.discard(doc_id)
+
+    def update_neighbourhoods(self) -> int:
+        """Bring the hubness neighbour lists up to date with the writes since the last update
+        (matching/hubness.py); returns how many documents that took. Every read that scores
+        calls it first, so it only needs calling to take the work off the next read: the
+        background step after a batch of writes."""
+        with self._lock:
+            if not self._hub_new and not self._hub_stale:
+                return 0
+            new, stale = self._hub_new, self._hub_stale - set(self._hub_new)
+            self._hub_new, self._hub_stale = {}, set()
+            self._hubs.add(new, self._neighbour_search, self._language_similarities)
+            self._hubs.refresh(stale, self._neighbour_search)
+            return len(new) + len(stale)
+
+    def _neighbour_search(self, ids: Sequence[str], k: int, language: Language) -> list[list[Hit]]:
+        """The k nearest indexed documents of `language` to each of these indexed documents."""
+        block = self._language_similarities(ids, language)
+        if block is not None:
+            return top_hits(block[0], block[1], k)
+        same = self._by_language[language]
+        allowed = None if len(same) == len(self._entries) else same
+        vectors = np.vstack([self._entries[i].analysis.vector for i in ids])
+        return self._index.search(vectors, k, allowed)
+
+    def _language_similarities(
+        self, ids: Sequence[str], language: Language
+    ) -> tuple[np.ndarray, list[str]] | None:
+        """Cosines of these documents to every document of `language`, while the index is
+        exact (one matrix product; beyond, the graph search answers instead)."""
+        if self._index.kind != "exact":
+            return None
+        others = sorted(self._by_language[language])
+        queries = np.vstack([self._entries[i].analysis.vector for i in ids])
+        matrix = np.vstack([self._entries[i].analysis.vector for i in others])
+        # One BLAS thread: with two, on two cores shared with the model's threads, the product
+        # took twice the wall time and CPU (0005-embedding-and-hubness.md).
+        with _blas_limit():
+            return queries @ matrix.T, others
 
     def _remember(self, document: Document, analysis: Analysis) -> None:
         self._entries[document.id] = _Entry(document, analysis)
+        self._by_language[document.language].add(document.id)
         self._bm25[document.language].add(document.id, analysis.tokens)
         self._cues.add(document.id, (m.key for m in analysis.cues))
         for name, values in document.attributes.items():
@@ -316,6 +375,7 @@ class Engine:
             entry = self._entries.pop(doc_id, None)
             if entry is None:
                 continue
+            self._by_language[entry.document.language].discard(doc_id)
             self._bm25[entry.document.language].remove([doc_id])
             self._cues.remove([doc_id])
             for name, values in entry.document.attributes.items():
@@ -374,6 +434,7 @@ class Engine:
         """The fused score of every indexed document for an analysed query, without
         candidate selection or explanations: O(N), for evaluation and tuning."""
         with self._lock:
+            self.update_neighbourhoods()
             bm25 = self._bm25[language].score_tokens(query.tokens) if language else {}
             rarity = self._cues.rarity({m.key for m in query.cues})
             return {
@@ -404,6 +465,7 @@ class Engine:
     ) -> list[Match]:
         cfg = self.scoring
         with self._lock:
+            self.update_neighbourhoods()
             allowed = self._allowed(filters)
             if exclude is not None and allowed is not None:
                 allowed.discard(exclude)
@@ -441,12 +503,38 @@ class Engine:
         cfg = self.scoring
         other = entry.document.language
         cosine = float(np.dot(query.vector, entry.analysis.vector))
-        calibrated = calibrate(cosine, language, other) if cfg.calibrate else cosine
+        adjusted = cosine - self._hub_penalty(entry.document.id, other)
+        calibrated = calibrate(adjusted, language, other) if cfg.calibrate else adjusted
         query_keys = {m.key for m in query.cues}
         shared = tuple(sorted(query_keys & {m.key for m in entry.analysis.cues}))
         cue = cue_score(shared, rarity=rarity)
         fused = calibrated + cfg.bm25_weight * bm25 + cfg.cue_weight * cue
         return _Candidate(entry.document.id, cosine, calibrated, bm25, cue, shared, fused)
+
+    def _hub_penalty(self, doc_id: str, language: Language) -> float:
+        """hub_weight × (the document's hubness − its language's mean hubness), or 0 while the
+        language has fewer than hub_min_docs documents with a hubness."""
+        cfg = self.scoring
+        hub = self._hubs.hubness(doc_id)
+        if not cfg.hub_weight or hub is None:
+            return 0.0
+        count, mean = self._hubs.language_mean(language)
+        return cfg.hub_weight * (hub - mean) if count >= cfg.hub_min_docs else 0.0
+
+    def hub_penalties(self) -> dict[str, float]:
+        """What `_score` subtracts from each indexed document's cosine (0: no penalty)."""
+        with self._lock:
+            self.update_neighbourhoods()
+            return {
+                doc_id: self._hub_penalty(doc_id, entry.document.language)
+                for doc_id, entry in self._entries.items()
+            }
+
+    def hubness(self, doc_id: str) -> float | None:
+        """Mean cosine of an indexed document to its nearest same-language documents."""
+        with self._lock:
+            self.update_neighbourhoods()
+            return self._hubs.hubness(doc_id)
 
     def _explain(self, query: Analysis, language: Language | None, c: _Candidate) -> Match:
         cfg = self.scoring
@@ -502,6 +590,7 @@ class Engine:
     def save(self, path: Path) -> None:
         """Atomically publish the engine at `path` (manifest.json + one generation directory)."""
         with self._lock:
+            self.update_neighbourhoods()
             ids = sorted(self._entries)
             manifest = {
                 "format": FORMAT,
@@ -538,6 +627,7 @@ class Engine:
                     "tokens": list(a.tokens),
                     "surfaces": {k: v for k, v in a.surfaces.items() if k != v},
                     "cues": [[m.key, m.surface] for m in a.cues],
+                    "neighbours": [[h.id, h.score] for h in self._hubs.neighbours(d.id)],
                 }
                 fh.write(json.dumps(record, ensure_ascii=False) + "\n")
 
@@ -558,6 +648,7 @@ class Engine:
         )
         passage_vectors = np.load(directory / "passages.npy", allow_pickle=False)
         entries: list[tuple[Document, Analysis]] = []
+        neighbours: dict[str, list[Hit]] = {}
         start = 0
         with open(directory / "documents.jsonl", encoding="utf-8") as fh:
             for line in fh:
@@ -582,17 +673,40 @@ class Engine:
                 )
                 start += count
                 entries.append((document, analysis))
+                if "neighbours" in r:
+                    neighbours[document.id] = [Hit(i, float(score)) for i, score in r["neighbours"]]
         with self._lock:
             self._index = index
             self._entries.clear()
             self._bm25 = {lang: BM25Index(tokenizer_for(lang)) for lang in LANGUAGES}
             self._cues = CueIndex()
             self._facets = {}
+            self._by_language = {lang: set() for lang in LANGUAGES}
+            self._hubs = Neighbourhoods(self.scoring.hub_neighbours)
+            self._hub_new, self._hub_stale = {}, set()
             for document, analysis in entries:
                 self._remember(document, analysis)
+            if self.scoring.hub_weight:
+                for document, _ in entries:
+                    if document.id in neighbours:
+                        self._hubs.restore(document.id, document.language, neighbours[document.id])
+                    else:  # saved before hubness existed: computed on the first read
+                        self._hub_new[document.id] = document.language
 
 
 # --- pure helpers ------------------------------------------------------------------------------
+
+_controller: Any = None
+
+
+def _blas_limit() -> Any:
+    """A context in which numpy's BLAS runs on one thread."""
+    global _controller
+    if _controller is None:
+        from threadpoolctl import ThreadpoolController
+
+        _controller = ThreadpoolController()
+    return _controller.limit(limits=1, user_api="blas")
 
 
 def calibrate(cosine: float, a: Language | None, b: Language | None) -> float:

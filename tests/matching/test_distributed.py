@@ -139,6 +139,19 @@ def test_semantic_scores_are_the_engines_calibrated_cosines() -> None:
         for j, b in enumerate(languages):
             assert scores[i, j] == calibrate(float(cosines[i, j]), a, b)
 
+    # with hubness penalties (Engine.hub_penalties): the candidate's penalty comes off its cosine
+    penalties = {"d1": 0.05, "d4": -0.02}
+    penalised = corpus_of(
+        {f"d{i}": (lang, v) for i, (lang, v) in enumerate(zip(languages, vectors, strict=True))},
+        8,
+        penalties,
+    )
+    scores = semantic_scores(penalised, slice(0, 6), slice(0, 6))
+    for i, a in enumerate(languages):
+        for j, b in enumerate(languages):
+            cosine = float(cosines[i, j]) - penalties.get(f"d{j}", 0.0)
+            assert scores[i, j] == pytest.approx(calibrate(cosine, a, b), abs=1e-12)
+
 
 def test_query_slices_on_block_boundaries_equal_a_whole_run() -> None:
     """What a Ray shard computes is bit for bit that slice of a local run."""
