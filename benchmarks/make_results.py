@@ -148,6 +148,7 @@ _INDEX_COLUMNS = (
     ("build_s", "build s", ",.1f"),
     ("rss_mb", "RSS MB", ",.0f"),
     ("faiss_mb", "faiss MB", ",.0f"),
+    ("row_file_mb", "row file MB", ",.0f"),
     ("p50_ms", "p50 ms", ".2f"),
     ("p99_ms", "p99 ms", ".2f"),
     ("queries", "queries", ","),
@@ -157,6 +158,7 @@ _INDEX_COLUMNS = (
 _SWEEP_COLUMNS = (
     ("size", "size", ","),
     ("ef_search", "efSearch", ""),
+    ("refine", "re-scored", ""),
     ("p50_ms", "p50 ms", ".2f"),
     ("p99_ms", "p99 ms", ".2f"),
     ("recall_synthetic", "recall@10 synthetic", ".4f"),
@@ -267,13 +269,19 @@ def speed_section(data: dict[str, Any]) -> list[str]:
             "",
             f"Defaults: exact search up to {d.get('ann_threshold', '?'):,} vectors, then HNSW "
             f"(M={d.get('hnsw_m')}, efConstruction={d.get('ef_construction')}, "
-            f"efSearch={d.get('ef_search')}) over 8-bit codes. Recall is against exact float "
-            "search.",
+            f"efSearch={d.get('ef_search')}) over 8-bit codes"
+            + (
+                f", the best {d['refine']} candidates re-scored with {d.get('row_dtype')} rows "
+                "read from a file (row file MB: on disk and in the OS page cache, not in RSS)"
+                if d.get("refine")
+                else ""
+            )
+            + ". Recall is against exact float search.",
             "",
             *_table(index.get("sizes", []), _INDEX_COLUMNS),
         ]
         if index.get("ef_search_sweep"):
-            lines += ["", "efSearch sweep at the largest size:", ""]
+            lines += ["", "efSearch (and re-scoring) sweep at the largest size:", ""]
             lines += _table(index["ef_search_sweep"], _SWEEP_COLUMNS)
         real = index.get("real_corpus")
         if real:

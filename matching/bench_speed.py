@@ -14,12 +14,16 @@
    and, beyond that, synthetic vectors normalise(w·a + (1−w)·b + ε), a, b random real
    embeddings, w ~ U(0, 1), ε ~ N(0, σ²/d), σ = 0.3: convex mixtures of real vectors plus a
    little noise (a check of cosine statistics, real vs synthetic, is printed). Each kind of
-   `VectorIndex` ("exact", "hnsw" = HNSW over 8-bit codes) is built at each size: build time,
-   resident memory (VmRSS after minus before the build, after releasing freed memory) and
-   faiss's own byte count, single-query top-10 latency (p50/p99 after warm-up), recall@10.
+   `VectorIndex` ("exact", "hnsw" = HNSW over 8-bit codes, candidates re-scored with float16
+   rows read from a file) is built at each size: build time, resident memory (VmRSS after
+   minus before the build, after releasing freed memory), faiss's own byte count and the
+   size of the float16 row file (read with pread: it lives in the OS page cache, not in the
+   process, so it is reported beside RSS, not in it), single-query top-10 latency (p50/p99
+   after warm-up), recall@10.
 3. Recall@10 against exact float search (faiss.knn), for synthetic queries drawn like the
-   corpus and for real held-out embeddings; an efSearch sweep on the largest graph; and a
-   graph over the real embeddings alone, queried with the held-out real embeddings.
+   corpus and for real held-out embeddings; an efSearch sweep and a sweep of the number of
+   re-scored candidates on the largest graph; and a graph over the real embeddings alone,
+   queried with the held-out real embeddings.
 """
 
 from __future__ import annotations
@@ -53,6 +57,8 @@ from matching.index import (
     EF_CONSTRUCTION,
     EF_SEARCH,
     HNSW_M,
+    REFINE_CANDIDATES,
+    ROW_DTYPE,
     VectorIndex,
     faiss,
 )
@@ -389,6 +395,7 @@ def build(kind: str, corpus: np.ndarray, model: str) -> tuple[VectorIndex, dict[
         "build_s": round(seconds, 2),
         "rss_mb": None if before is None or after is None else round(after - before, 1),
         "faiss_mb": round((stats["vector_bytes"] + stats["graph_bytes"]) / 2**20, 1),
+        "row_file_mb": round(stats.get("row_file_bytes", 0) / 2**20, 1),
     }
 
 
@@ -436,6 +443,7 @@ def measure_size(
     ef_values: Sequence[int],
     model: str,
     log: Log,
+    refine_values: Sequence[int] = (),
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     synthetic, real = queries
     truth_s, truth_r = exact_neighbours(synthetic, corpus), exact_neighbours(real, corpus)
@@ -451,11 +459,13 @@ def measure_size(
         row.update(measure_queries(index, synthetic[:n], real, truth_s[:n], truth_r))
         rows.append(row)
         if kind == "hnsw":
-            for ef in ef_values:
-                index.ef_search = ef
+            ef0, refine0 = index.ef_search, index.refine
+            points = [(ef, refine0) for ef in ef_values] + [(ef0, r) for r in refine_values]
+            for ef, refine in points:
+                index.ef_search, index.refine = ef, refine
                 m = min(len(synthetic), 500)
                 result = measure_queries(index, synthetic[:m], real, truth_s[:m], truth_r)
-                sweep.append({"size": size, "ef_search": ef, **result})
+                sweep.append({"size": size, "ef_search": ef, "refine": refine, **result})
         del index
         release_memory()
     return rows, sweep
@@ -504,6 +514,7 @@ INDEX_COLUMNS: tuple[Column, ...] = (
     ("build_s", "build s", ",.1f"),
     ("rss_mb", "RSS MB", ",.0f"),
     ("faiss_mb", "faiss MB", ",.0f"),
+    ("row_file_mb", "row file MB", ",.0f"),
     ("p50_ms", "p50 ms", ".2f"),
     ("p99_ms", "p99 ms", ".2f"),
     ("queries", "queries", ","),
@@ -513,6 +524,7 @@ INDEX_COLUMNS: tuple[Column, ...] = (
 SWEEP_COLUMNS: tuple[Column, ...] = (
     ("size", "size", ","),
     ("ef_search", "efSearch", ""),
+    ("refine", "re-scored", ""),
     ("p50_ms", "p50 ms", ".2f"),
     ("p99_ms", "p99 ms", ".2f"),
     ("recall_synthetic", "recall@10 synth", ".4f"),
@@ -581,6 +593,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", default=DEFAULT_MODEL)
     p.add_argument("--kinds", default="exact,hnsw", help="index kinds to measure")
     p.add_argument("--ef-search", default="64,128,256,384,512,768", help="efSearch sweep")
+    p.add_argument(
+        "--refine",
+        default="0,16,32,64,128",
+        help="sweep of the candidates re-scored with float16 rows (0: the 8-bit scores)",
+    )
     p.add_argument("--no-profile", action="store_true", help="skip the cProfile run")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--json", metavar="FILE", help="write every number and the machine info")
@@ -604,6 +621,7 @@ def main(argv: list[str], out: TextIO | None = None) -> int:
         if not kinds or set(kinds) - {"exact", "hnsw"}:
             raise ValueError("--kinds takes exact and/or hnsw")
         ef_values = [int(x) for x in args.ef_search.split(",") if x]
+        refine_values = [int(x) for x in args.refine.split(",") if x]
         embedder = get_embedder(args.model)
     except (ValueError, EmbedderError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -671,6 +689,7 @@ def main(argv: list[str], out: TextIO | None = None) -> int:
             ef_values if size == max(sizes) else [],
             embedder.name,
             log,
+            refine_values if size == max(sizes) else [],
         )
         index_rows += rows
         sweep += ef_rows
@@ -687,6 +706,8 @@ def main(argv: list[str], out: TextIO | None = None) -> int:
             "hnsw_m": HNSW_M,
             "ef_construction": EF_CONSTRUCTION,
             "ef_search": EF_SEARCH,
+            "refine": REFINE_CANDIDATES,
+            "row_dtype": ROW_DTYPE.name,
             "k": K,
         },
         "sizes": index_rows,
@@ -764,12 +785,13 @@ def print_index(result: dict[str, Any], out: TextIO) -> None:
     print(
         f"\n== Index (top-{d['k']}; default: exact up to {d['ann_threshold']:,} vectors, then "
         f"HNSW M={d['hnsw_m']} efConstruction={d['ef_construction']} "
-        f"efSearch={d['ef_search']} over 8-bit codes)",
+        f"efSearch={d['ef_search']} over 8-bit codes, the best {d.get('refine', 0)} "
+        f"candidates re-scored with {d.get('row_dtype', 'float16')} rows)",
         file=out,
     )
     table(result["sizes"], INDEX_COLUMNS, out)
     if result["ef_search_sweep"]:
-        print("\n  efSearch sweep (largest size):", file=out)
+        print("\n  efSearch and re-scoring sweep (largest size):", file=out)
         table(result["ef_search_sweep"], SWEEP_COLUMNS, out)
     print("\n  real embeddings only (held-out real queries):", file=out)
     table([result["real_corpus"]], INDEX_COLUMNS, out)

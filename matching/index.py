@@ -9,10 +9,12 @@ comments on the defaults below give the numbers behind them):
   query reads every row (2 KB at 512 dimensions), so latency grows linearly with the corpus.
 - "hnsw" (> `ann_threshold`): faiss IndexHNSWSQ, an HNSW graph over 8-bit scalar-quantised
   vectors (one trained [min, max] range per dimension, 1 byte per dimension). At 1M × 512 it
-  holds ~0.5 GB of codes plus the graph instead of 2 GB of floats; the float rows are not
-  kept, so `vector()` returns the decoded (≈ 0.3 % off) vector and a switch back to "exact"
-  starts from decoded vectors. Compaction re-encodes decoded vectors with the same trained
-  ranges, which gives back exactly the same codes: rebuilding loses nothing further.
+  holds ~0.5 GB of codes plus the graph in memory instead of 2 GB of floats. The 8-bit scores
+  only pick candidates: the best `refine` (default REFINE_CANDIDATES) are re-scored with
+  float16 copies of the rows, kept in a file (`RowFile`, 1 KB per row at 512 dimensions) and
+  read with positional reads, so they are not part of the process's resident memory (they sit
+  in the OS page cache while hot). `vector()` returns the float16 row (≈ 0.05 % off), and a
+  switch back to "exact" or a compaction starts from those rows.
 
 Rows are append-only. Updating an id appends a new row and leaves a tombstone on the old one;
 removing leaves a tombstone. HNSW cannot delete, so tombstones are skipped at search time (a
@@ -23,6 +25,8 @@ faiss ID selector over a live-row bitmap) and the index is rebuilt once they exc
 from __future__ import annotations
 
 import logging
+import os
+import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -40,9 +44,13 @@ import faiss as _faiss  # noqa: E402
 # The SWIG-generated signatures do not describe the Python API (numpy arrays, keywords).
 faiss: Any = _faiss
 
-FORMAT = "qiao-vector-index/2"
+FORMAT = "qiao-vector-index/3"
 # /1 kept float32 rows for both kinds and an HNSWFlat graph; it is read and converted on load.
-READABLE_FORMATS = ("qiao-vector-index/1", FORMAT)
+# /2 kept the "hnsw" graph and codes without float rows; on load its row file is filled with
+# decoded codes (so re-scoring gains nothing until the index is rebuilt from new vectors).
+READABLE_FORMATS = ("qiao-vector-index/1", "qiao-vector-index/2", FORMAT)
+ROWS_FILE = "rows-float16.npy"  # "hnsw": the float16 rows for re-scoring, row r = faiss id r
+ROW_DTYPE = np.dtype("<f2")
 
 # Measured on 2 cores at 512 dimensions (`qiao bench speed`): an exact scan reads 2 KB per row
 # and costs ~0.1–0.2 ms per thousand rows (20k: p99 ~3 ms; 50k: ~10 ms; 100k: ~30 ms), while
@@ -52,6 +60,8 @@ DEFAULT_ANN_THRESHOLD = 20_000
 HNSW_M = 16  # graph degree: 32 links per vector on level 0 (128 B); 24 or 32 recalled no more
 EF_CONSTRUCTION = 200  # 100 lost ~1 point of recall@10 at the same efSearch
 EF_SEARCH = 384  # 300k: 256 → 0.991, 512 → 0.994 recall@10; 1M needs more than 300k
+# Candidates the graph hands to float16 re-scoring (see the module doc); measured below.
+REFINE_CANDIDATES = 64
 TRAIN_SAMPLE = 200_000  # rows used to fit the quantiser's per-dimension ranges
 _BLOCK = 65_536  # rows decoded or scored at a time, to bound temporary memory
 _QUERY_BLOCK = 256  # queries scored at a time: 256 × _BLOCK scores = 64 MB
@@ -90,6 +100,8 @@ class VectorIndex:
         ef_search: int = EF_SEARCH,
         rebuild_fraction: float = 0.2,
         exact_scan_limit: int = 10_000,
+        refine: int = REFINE_CANDIDATES,
+        spill_dir: str | Path | None = None,
     ) -> None:
         self.dim = dim
         self.model = model
@@ -101,6 +113,12 @@ class VectorIndex:
         # Below this many allowed ids a filtered search scans them exactly: HNSW with a
         # selective filter can return fewer than k results.
         self.exact_scan_limit = exact_scan_limit
+        # "hnsw": how many graph candidates are re-scored with the float16 rows (0: none).
+        self.refine = refine
+        # Where the row file of an "hnsw" index grows (a temporary, already unlinked file);
+        # the system's temporary directory by default. It should be on disk, not tmpfs.
+        self.spill_dir = spill_dir
+        self._rows: RowFile | None = None  # "hnsw" only: float16 rows
         self._kind: Kind = "exact"
         self._faiss: Any = self._new_faiss("exact")  # holds every row; row r = faiss id r
         self._n = 0  # rows in use (live + tombstones)
@@ -141,8 +159,9 @@ class VectorIndex:
         The id bookkeeping (a Python list and dict, ~150 B per id) is not counted."""
         with self._lock:
             vector_bytes = self._n * self.dim * 4
-            graph_bytes = 0
+            graph_bytes = row_file_bytes = 0
             if self._kind == "hnsw":
+                row_file_bytes = self._n * self.dim * ROW_DTYPE.itemsize
                 vector_bytes = int(faiss.downcast_index(self._faiss.storage).codes.size())
                 hnsw = self._faiss.hnsw
                 graph_bytes = (
@@ -156,10 +175,12 @@ class VectorIndex:
                 "tombstones": self.tombstones,
                 "vector_bytes": int(vector_bytes),
                 "graph_bytes": int(graph_bytes),
+                # on disk / in the page cache, read with pread: not resident in the process
+                "row_file_bytes": int(row_file_bytes),
             }
 
     def vector(self, doc_id: str) -> np.ndarray:
-        """The stored vector: exact for "exact", decoded from 8 bits for "hnsw"."""
+        """The stored vector: exact for "exact", the float16 row for "hnsw"."""
         with self._lock:
             decoded: np.ndarray = self._decode(np.array([self._row_of[doc_id]], np.int64))[0]
             return decoded
@@ -187,6 +208,8 @@ class VectorIndex:
             self._ensure_capacity(start + len(ids))
             with _threads(1 if len(ids) <= _SERIAL_QUERIES else None):
                 self._faiss.add(vectors)
+            if self._rows is not None:
+                self._rows.append(vectors)
             self._row_ids[start : start + len(ids)] = list(ids)
             for offset, doc_id in enumerate(ids):
                 self._row_of[doc_id] = start + offset
@@ -245,15 +268,21 @@ class VectorIndex:
         n = len(ids)
         kind = self._kind_for(n)
         new_faiss = self._new_faiss(kind)
+        new_rows = RowFile(self.dim, self.spill_dir) if kind == "hnsw" else None
         if kind == "hnsw" and self._kind == "hnsw":
-            copy_trained(self._faiss, new_faiss)  # decoded rows re-encode to the same codes
+            copy_trained(self._faiss, new_faiss)  # keep the ranges: codes stay comparable
         elif kind == "hnsw":
             new_faiss.train(self._training_sample(live, extra))
         for block in self._blocks(live):
             new_faiss.add(block)
+            if new_rows is not None:
+                new_rows.append(block)
         for start in range(0, len(extra), 4 * _BLOCK):
             new_faiss.add(extra[start : start + 4 * _BLOCK])
+            if new_rows is not None:
+                new_rows.append(extra[start : start + 4 * _BLOCK])
         self._faiss = new_faiss
+        self._rows = new_rows
         self._kind = kind
         self._row_ids = ids
         self._row_of = {doc_id: row for row, doc_id in enumerate(ids) if doc_id is not None}
@@ -284,9 +313,11 @@ class VectorIndex:
             yield self._decode(rows[start : start + _BLOCK])
 
     def _decode(self, rows: np.ndarray) -> np.ndarray:
-        """The stored rows as float32: a copy for "exact", decoded codes for "hnsw"."""
+        """The stored rows as float32: a copy for "exact", the float16 rows for "hnsw"."""
         if not len(rows):
             return np.zeros((0, self.dim), np.float32)
+        if self._rows is not None:
+            return self._rows.read(rows)
         decoded = np.asarray(self._faiss.reconstruct_batch(rows), dtype=np.float32)
         return decoded
 
@@ -316,6 +347,9 @@ class VectorIndex:
             if self._kind == "hnsw" and rows is not None and size <= self.exact_scan_limit:
                 return self._scan(queries, rows, k)
             fetch = min(size, k + 8)  # a little extra so ties at the cut are ordered by id
+            refine = self._kind == "hnsw" and self._rows is not None and self.refine > 0
+            if refine:
+                fetch = min(size, max(fetch, self.refine))
             mask = self._live_bitmap() if rows is None else _bitmap(rows, self._n)
             selector = None if mask is None else faiss.IDSelectorBitmap(mask)
             if self._kind == "hnsw":
@@ -327,6 +361,8 @@ class VectorIndex:
             with _threads(1 if len(queries) <= _SERIAL_QUERIES else None):
                 scores, found = self._faiss.search(queries, fetch, params=params)
             del mask  # kept alive until here: the selector points into it
+            if refine:
+                scores = self._rescore(queries, found)
             results = [self._hits(s, f, k) for s, f in zip(scores, found, strict=True)]
             if self._kind == "hnsw":
                 short = [i for i, r in enumerate(results) if len(r) < min(k, size)]
@@ -334,6 +370,17 @@ class VectorIndex:
                     for i, hits in zip(short, self._scan(queries[short], rows, k), strict=True):
                         results[i] = hits
             return results
+
+    def _rescore(self, queries: np.ndarray, found: np.ndarray) -> np.ndarray:
+        """Scores of the graph's candidates (faiss ids, -1 = none) recomputed from the
+        float16 rows; -inf where there is no candidate."""
+        assert self._rows is not None
+        scores = np.full(found.shape, -np.inf, np.float32)
+        for i, (query, rows) in enumerate(zip(queries, found, strict=True)):
+            valid = rows >= 0
+            if valid.any():
+                scores[i, valid] = self._rows.read(rows[valid]) @ query
+        return scores
 
     def _flat_rows(self) -> np.ndarray:
         """A zero-copy view of the "exact" kind's rows; valid until the next write."""
@@ -405,15 +452,19 @@ class VectorIndex:
         }
         if self._kind == "hnsw":
             body["hnsw"] = {"M": self.hnsw_m, "efConstruction": self.ef_construction}
+            body["rows"] = {"file": ROWS_FILE, "dtype": ROW_DTYPE.str}
         return body
 
     def write_to(self, directory: Path) -> dict[str, Any]:
         """Write the data files into an existing directory; returns the manifest to commit.
         "exact" writes its float rows (vectors.npy); "hnsw" writes the faiss index, which
-        holds the codes and the graph (hnsw.faiss), so loading does not rebuild the graph."""
+        holds the codes and the graph (hnsw.faiss), so loading does not rebuild the graph,
+        and the float16 rows for re-scoring (ROWS_FILE)."""
         with self._lock:
             if self._kind == "hnsw":
                 faiss.write_index(self._faiss, str(directory / "hnsw.faiss"))
+                assert self._rows is not None
+                self._rows.write(directory / ROWS_FILE)
             else:
                 np.save(directory / "vectors.npy", self._flat_rows(), allow_pickle=False)
             return self.manifest()
@@ -446,7 +497,7 @@ class VectorIndex:
         index._n = len(row_ids)
         index._live = np.array([i is not None for i in row_ids], dtype=bool)
         graph = directory / "hnsw.faiss"
-        if manifest.get("format") == FORMAT and manifest.get("kind") == "hnsw":
+        if manifest.get("format") != READABLE_FORMATS[0] and manifest.get("kind") == "hnsw":
             try:
                 loaded = faiss.read_index(str(graph))
             except RuntimeError as exc:  # faiss reports I/O and format errors this way
@@ -457,6 +508,15 @@ class VectorIndex:
                 raise storage.StorageError(f"{directory}: hnsw.faiss does not match the manifest")
             loaded.hnsw.efSearch = index.ef_search
             index._kind, index._faiss = "hnsw", loaded
+            if manifest.get("format") == FORMAT:
+                index._rows = RowFile.open(
+                    directory / ROWS_FILE, index._n, index.dim, index.spill_dir
+                )
+            else:  # format /2 kept no float rows: start from the decoded codes
+                rows = RowFile(index.dim, index.spill_dir)
+                for block in index._blocks(np.arange(index._n)):
+                    rows.append(block)
+                index._rows = rows
             index.hnsw_m = int(manifest.get("hnsw", {}).get("M", index.hnsw_m))
         else:  # float rows: this format's "exact", or any kind of format /1
             vectors = np.load(directory / "vectors.npy", allow_pickle=False)
@@ -519,3 +579,121 @@ def _top(scores: np.ndarray, fetch: int) -> np.ndarray:
     if scores.shape[1] <= fetch:
         return np.broadcast_to(np.arange(scores.shape[1]), scores.shape)
     return np.argpartition(-scores, fetch - 1, axis=1)[:, :fetch]
+
+
+class RowFile:
+    """Float16 rows in files, read and written with positional reads and writes (os.pread,
+    os.pwrite): they take room in the OS page cache, not in the process (no mapping, so
+    nothing of them counts as resident memory). Rows [0, base) are those of a saved
+    generation, whose file is opened read-only (a published generation is never modified);
+    rows appended since go to a temporary, already unlinked file in `spill_dir`."""
+
+    def __init__(self, dim: int, spill_dir: str | Path | None = None) -> None:
+        self.dim = dim
+        self.row_bytes = dim * ROW_DTYPE.itemsize
+        self._spill_dir = spill_dir
+        self._base: Any = None  # an open file of a saved generation
+        self._base_offset = 0  # where its rows start (after the .npy header)
+        self._base_rows = 0
+        self._tail: Any = None  # the temporary file of appended rows, created on first use
+        self._tail_rows = 0
+
+    def __len__(self) -> int:
+        return self._base_rows + self._tail_rows
+
+    @classmethod
+    def open(cls, path: Path, rows: int, dim: int, spill_dir: str | Path | None = None) -> RowFile:
+        """The rows of a file that `write` made; `rows` × `dim` is checked against it."""
+        store = cls(dim, spill_dir)
+        fh = open(path, "rb")  # noqa: SIM115 - kept open: the rows are read from it later
+        try:
+            version = np.lib.format.read_magic(fh)
+            if version == (1, 0):
+                shape, fortran, dtype = np.lib.format.read_array_header_1_0(fh)
+            else:
+                shape, fortran, dtype = np.lib.format.read_array_header_2_0(fh)
+            if shape != (rows, dim) or fortran or dtype != ROW_DTYPE:
+                raise storage.StorageError(f"{path}: rows do not match the manifest")
+            store._base_offset = fh.tell()
+            if os.fstat(fh.fileno()).st_size < store._base_offset + rows * store.row_bytes:
+                raise storage.StorageError(f"{path}: truncated")
+        except BaseException:
+            fh.close()
+            raise
+        store._base, store._base_rows = fh, rows
+        return store
+
+    def append(self, vectors: np.ndarray) -> None:
+        data = np.ascontiguousarray(vectors, dtype=ROW_DTYPE).tobytes()
+        if self._tail is None:
+            self._tail = tempfile.TemporaryFile(dir=self._spill_dir)  # noqa: SIM115
+        _pwrite_all(self._tail.fileno(), data, self._tail_rows * self.row_bytes)
+        self._tail_rows += len(vectors)
+
+    def read(self, rows: np.ndarray) -> np.ndarray:
+        """Rows as float32, in the order asked. A dense sorted run is one read; scattered
+        rows (the candidates of a query) one read each."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if not len(rows):
+            return np.zeros((0, self.dim), np.float32)
+        if rows.min() < 0 or rows.max() >= len(self):
+            raise IndexError("row out of range")
+        first, last = int(rows[0]), int(rows[-1])
+        if len(rows) > 1 and bool(np.all(rows[1:] > rows[:-1])) and last - first < 4 * len(rows):
+            span = self._span(first, last - first + 1)
+            picked: np.ndarray = span[rows - first].astype(np.float32)
+            return picked
+        rb = self.row_bytes
+        parts = []
+        for row in rows.tolist():
+            if row < self._base_rows:
+                fd, offset = self._base.fileno(), self._base_offset + row * rb
+            else:
+                fd, offset = self._tail.fileno(), (row - self._base_rows) * rb
+            parts.append(_pread_all(fd, rb, offset))
+        flat = np.frombuffer(b"".join(parts), dtype=ROW_DTYPE)
+        return flat.reshape(len(rows), self.dim).astype(np.float32)
+
+    def _span(self, start: int, count: int) -> np.ndarray:
+        """Rows [start, start + count) as float16."""
+        rb = self.row_bytes
+        parts = []
+        if start < self._base_rows:
+            n = min(count, self._base_rows - start)
+            parts.append(_pread_all(self._base.fileno(), n * rb, self._base_offset + start * rb))
+            start, count = start + n, count - n
+        if count:
+            offset = (start - self._base_rows) * rb
+            parts.append(_pread_all(self._tail.fileno(), count * rb, offset))
+        flat = np.frombuffer(b"".join(parts), dtype=ROW_DTYPE)
+        return flat.reshape(-1, self.dim)
+
+    def write(self, path: Path) -> None:
+        """All rows as one .npy file (float16, rows × dim), written block by block."""
+        header = {"descr": ROW_DTYPE.str, "fortran_order": False, "shape": (len(self), self.dim)}
+        with open(path, "wb") as fh:
+            np.lib.format.write_array_header_1_0(fh, header)
+            for start in range(0, len(self), _BLOCK):
+                fh.write(self._span(start, min(_BLOCK, len(self) - start)).tobytes())
+
+
+def _pread_all(fd: int, size: int, offset: int) -> bytes:
+    data = os.pread(fd, size, offset)
+    if len(data) == size:
+        return data
+    parts = [data]
+    got = len(data)
+    while got < size:
+        more = os.pread(fd, size - got, offset + got)
+        if not more:
+            raise OSError(f"short read: {got} of {size} bytes at {offset}")
+        parts.append(more)
+        got += len(more)
+    return b"".join(parts)
+
+
+def _pwrite_all(fd: int, data: bytes, offset: int) -> None:
+    view = memoryview(data)
+    while len(view):
+        written = os.pwrite(fd, view, offset)
+        view, offset = view[written:], offset + written

@@ -25,6 +25,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], st
             "--pipeline-texts=40",
             "--batch=20",
             "--ef-search=32,128",
+            "--refine=0,40",
             f"--text-dir={tmp / 'absent'}",
             f"--json={tmp / 'speed.json'}",
             "--quiet",
@@ -76,7 +77,11 @@ def test_index_rows_have_sane_latency_recall_and_memory(
         floor = 0.99 if r["kind"] == "exact" else 0.9
         assert floor <= r["recall_synthetic"] <= 1 and floor <= r["recall_real"] <= 1
     assert [r["default"] for r in rows] == [True, False, True, False]  # small: exact
-    assert [s["ef_search"] for s in index["ef_search_sweep"]] == [32, 128]
+    sweep = [(s["ef_search"], s["refine"]) for s in index["ef_search_sweep"]]
+    refine = index["defaults"]["refine"]
+    ef = index["defaults"]["ef_search"]
+    assert sweep == [(32, refine), (128, refine), (ef, 0), (ef, 40)]
+    assert all(r["row_file_mb"] > 0 for r in rows if r["kind"] == "hnsw")
     assert all(s["size"] == 1200 for s in index["ef_search_sweep"])
     real = index["real_corpus"]
     assert real["kind"] == "hnsw" and real["recall_synthetic"] is None
@@ -90,7 +95,7 @@ def test_targets_and_table_are_reported(report: tuple[dict[str, Any], str]) -> N
     assert any(n.startswith("query p99 ms (at 1,200, not 1,000,000)") for n in names)
     for heading in ("== Embedding throughput", "== Vectors", "== Index", "== Targets"):
         assert heading in text
-    assert "efSearch sweep" in text
+    assert "efSearch and re-scoring sweep" in text
 
 
 def test_targets_judge_the_largest_graph() -> None:

@@ -272,3 +272,87 @@ def test_single_queries_do_not_change_the_thread_setting() -> None:
     index, vectors = make(n=200)
     index.search(vectors[0], k=5)
     assert faiss.omp_get_max_threads() == threads
+
+
+# --- re-scoring with float16 rows --------------------------------------------------------------
+
+
+def test_graph_candidates_are_rescored_with_float16_rows() -> None:
+    vectors = unit_rows(3000, dim=32, seed=11)
+    ids = [f"d{i:04d}" for i in range(3000)]
+    exact = VectorIndex(32, MODEL)
+    graph = VectorIndex(32, MODEL, ann_threshold=1000)
+    plain = VectorIndex(32, MODEL, ann_threshold=1000, refine=0)  # 8-bit scores only
+    for index in (exact, graph, plain):
+        index.add(ids, vectors, model=MODEL)
+    assert graph.stats()["row_file_bytes"] == 3000 * 32 * 2
+    queries = unit_rows(200, dim=32, seed=12)
+    want = exact.search(queries, k=10)
+    got = graph.search(queries, k=10)
+    assert recall_at_10(got, want) >= recall_at_10(plain.search(queries, k=10), want)
+    assert recall_at_10(got, want) >= 0.97
+    # scores come from the float16 rows: within float16 rounding of the exact ones
+    for hits, exact_hits in zip(got, want, strict=True):
+        exact_scores = {h.id: h.score for h in exact_hits}
+        for h in hits:
+            if h.id in exact_scores:
+                assert h.score == pytest.approx(exact_scores[h.id], abs=2e-3)
+    np.testing.assert_allclose(graph.vector("d0007"), vectors[7], atol=1e-3)
+    # a filtered graph search is re-scored too, and keeps to the filter
+    allowed = set(ids[::2])
+    for hits in graph.search(queries[:20], k=10, allowed=allowed):
+        assert len(hits) == 10 and all(h.id in allowed for h in hits)
+
+
+def test_row_file_survives_save_load_add_and_a_later_save(tmp_path: Path) -> None:
+    from matching.index import ROWS_FILE
+
+    vectors = unit_rows(700, dim=16, seed=13)
+    index = VectorIndex(16, MODEL, ann_threshold=200)
+    index.add([f"d{i:03d}" for i in range(600)], vectors[:600], model=MODEL)
+    index.save(tmp_path / "idx")
+    manifest = json.loads((tmp_path / "idx" / "manifest.json").read_text())
+    assert manifest["format"] == "qiao-vector-index/3"
+    assert manifest["rows"] == {"file": ROWS_FILE, "dtype": "<f2"}
+    first = tmp_path / "idx" / manifest["generation"]
+    assert np.load(first / ROWS_FILE).shape == (600, 16)
+    loaded = VectorIndex.load(tmp_path / "idx", model=MODEL, ann_threshold=200)
+    queries = unit_rows(30, dim=16, seed=14)
+    assert loaded.search(queries, k=10) == index.search(queries, k=10)
+    # rows added after loading go to a private file; the published generation is not touched
+    loaded.add([f"n{i}" for i in range(100)], vectors[600:], model=MODEL)
+    loaded.add(["d005"], vectors[[650]], model=MODEL)  # an update appends a row
+    assert np.load(first / ROWS_FILE).shape == (600, 16)
+    for _ in range(2):  # two new generations: the first one's files are removed
+        loaded.save(tmp_path / "idx")
+    assert not first.exists()
+    assert loaded.search(vectors[650], k=2)[0][0].id in {"n50", "d005"}  # still readable
+    np.testing.assert_allclose(loaded.vector("n99"), vectors[699], atol=1e-3)
+    again = VectorIndex.load(tmp_path / "idx", model=MODEL, ann_threshold=200)
+    assert len(again) == 700 and again.tombstones == 1
+    assert again.search(queries, k=10) == loaded.search(queries, k=10)
+    np.testing.assert_array_equal(again.vector("d005"), loaded.vector("d005"))
+
+
+def test_reads_format_2_graphs_without_rows(tmp_path: Path) -> None:
+    """Format /2 stored the graph and codes only: the rows start as decoded codes."""
+    from matching.index import faiss
+
+    vectors = unit_rows(400, dim=16, seed=15)
+    graph = faiss.IndexHNSWSQ(16, faiss.ScalarQuantizer.QT_8bit, 16, faiss.METRIC_INNER_PRODUCT)
+    graph.train(vectors)
+    graph.add(vectors)
+    directory = tmp_path / "gen"
+    directory.mkdir()
+    faiss.write_index(graph, str(directory / "hnsw.faiss"))
+    ids = [f"d{i:03d}" for i in range(400)]
+    manifest = {"format": "qiao-vector-index/2", "model": MODEL, "dim": 16, "kind": "hnsw"}
+    manifest |= {"codec": "sq8", "count": 400, "ids": ids, "hnsw": {"M": 16}}
+    index = VectorIndex.read_from(manifest, directory, model=MODEL, ann_threshold=100)
+    assert index.kind == "hnsw" and len(index) == 400
+    assert index.search(vectors[42], k=1)[0][0].id == "d042"
+    decoded = graph.reconstruct(42)
+    np.testing.assert_allclose(index.vector("d042"), decoded, atol=1e-3)
+    index.save(tmp_path / "idx")  # and is written back in the current format
+    again = VectorIndex.load(tmp_path / "idx", model=MODEL, ann_threshold=100)
+    assert again.search(vectors[42], k=1)[0][0].id == "d042"
