@@ -189,23 +189,34 @@ class Neighbourhoods:
         current = self._lists.get(doc_id)
         if current is None:
             return
-        merged = sorted([*current, *hits], key=_key)
-        if tuple(merged[: self.k]) == current:
-            return
-        self._set(doc_id, merged[: self.k])
+        kept = tuple(sorted([*current, *hits], key=_key)[: self.k])
+        if kept != current:
+            self._replace(doc_id, current, kept)
 
     def _set(self, doc_id: str, hits: Sequence[Hit]) -> None:
+        if hits:
+            self._replace(doc_id, self._lists.get(doc_id, ()), tuple(hits))
+            return
         for old in self._lists.get(doc_id, ()):
             listed = self._listed_by.get(old.id)
             if listed is not None:
                 listed.discard(doc_id)
-        self._lists[doc_id] = tuple(hits)
-        for hit in hits:
-            self._listed_by.setdefault(hit.id, set()).add(doc_id)
-        if hits:
-            self._hub[doc_id] = math.fsum(h.score for h in hits) / len(hits)
-        else:
-            self._hub.pop(doc_id, None)
+        self._lists[doc_id] = ()
+        self._hub.pop(doc_id, None)
+
+    def _replace(self, doc_id: str, current: tuple[Hit, ...], kept: tuple[Hit, ...]) -> None:
+        """Swap a non-empty list in, touching the reverse index only where ids changed (this
+        runs about k times per new document: most of the neighbour update's time)."""
+        before = {h.id for h in current}
+        after = {h.id for h in kept}
+        for gone in before - after:
+            listed = self._listed_by.get(gone)
+            if listed is not None:
+                listed.discard(doc_id)
+        for came in after - before:
+            self._listed_by.setdefault(came, set()).add(doc_id)
+        self._lists[doc_id] = kept
+        self._hub[doc_id] = math.fsum(h.score for h in kept) / len(kept)
 
 
 def top_hits(scores: np.ndarray, ids: Sequence[str], k: int) -> list[list[Hit]]:
