@@ -75,6 +75,13 @@ def _allow_host(host: str) -> None:
     os.environ["QIAO_ALLOWED_HOSTS"] = ",".join(h for h in hosts if h)
 
 
+def _default_base_url(host: str, port: int) -> None:
+    """Links in e-mails and QR codes point at the address served here, unless QIAO_BASE_URL
+    says otherwise (set before Django reads its settings; the worker inherits it)."""
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    os.environ.setdefault("QIAO_BASE_URL", f"http://{shown}:{port}")
+
+
 def _serve_parser(prog: str, description: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=prog, description=description)
     parser.add_argument("--host", default=os.environ.get("QIAO_HOST", "127.0.0.1"))
@@ -128,6 +135,7 @@ def cmd_demo(argv: Sequence[str]) -> int:
         )
         return 2
     _allow_host(args.host)
+    _default_base_url(args.host, args.port)
     _setup_django()
     from django.conf import settings
     from django.core.management import call_command
@@ -170,6 +178,7 @@ def cmd_serve(argv: Sequence[str]) -> int:
     parser = _serve_parser("qiao serve", "Serve the web application with waitress.")
     args = parser.parse_args(argv)
     _allow_host(args.host)
+    _default_base_url(args.host, args.port)
     _setup_django()
     _serve(args.host, args.port, args.threads)
     return 0

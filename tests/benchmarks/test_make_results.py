@@ -95,6 +95,7 @@ SPEED = {
                 "build_s": 1.5,
                 "rss_mb": 3.0,
                 "faiss_mb": 1.0,
+                "row_file_mb": 2.0,
                 "p50_ms": 0.4,
                 "p99_ms": 1.25,
                 "queries": 100,
@@ -133,7 +134,7 @@ def test_renders_every_section_from_fixture_json(tmp_path: Path) -> None:
     assert "Places where the engine is below a raw model: 1." in text
     # speed: targets, throughput and index rows, with the load average
     assert "| pipeline / raw throughput | 0.750 | ≥ 0.9 | NO |" in text
-    assert "| 1,000 | hnsw | 1.5 | 3 | 1 | 0.40 | 1.25 | 100 | 0.9900 | 1.0000 |" in text
+    assert "| 1,000 | hnsw | 1.5 | 3 | 1 | 2 | 0.40 | 1.25 | 100 | 0.9900 | 1.0000 |" in text
     assert "[1.0, 1.0, 1.0] at the start" in text
     # ray: timings and the identity checks
     assert "| single process | 4.0 | 3.0 | 0.5 |" in text

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import pytest
 
-from qiao.cli import main
+from qiao.cli import _default_base_url, main
 
 
 def _free_port() -> int:
@@ -83,3 +83,13 @@ def test_usage_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
 def test_unknown_command_fails(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["frobnicate"]) == 2
     assert "unknown command" in capsys.readouterr().err
+
+
+def test_links_in_mail_point_at_the_served_port(monkeypatch: pytest.MonkeyPatch) -> None:
+    environ: dict[str, str] = {}
+    monkeypatch.setattr(os, "environ", environ)
+    _default_base_url("0.0.0.0", 8123)
+    assert environ["QIAO_BASE_URL"] == "http://127.0.0.1:8123"
+    environ["QIAO_BASE_URL"] = "https://qiao.example.org"
+    _default_base_url("127.0.0.1", 8000)
+    assert environ["QIAO_BASE_URL"] == "https://qiao.example.org"
