@@ -19,6 +19,7 @@ from qiao.assessment.models import (
     QuizAttempt,
     QuizAttemptStatus,
 )
+from qiao.core.names import person_name
 from qiao.training.models import (
     ApplicationStatus,
     Assignment,
@@ -163,17 +164,7 @@ class Completion:
     rows: list[TraineeCompletion]
 
 
-def _is_cjk(text: str) -> bool:
-    return bool(text) and all("\u3400" <= ch <= "\u9fff" or ch in "·•" for ch in text)
-
-
-def holder_name(first_name: str, last_name: str, username: str) -> str:
-    """The name as printed: Chinese names family name first and without a space (王伟),
-    others as "first last"; the username when no name is given."""
-    first, last = first_name.strip(), last_name.strip()
-    if first and last and _is_cjk(first) and _is_cjk(last):
-        return f"{last}{first}"
-    return " ".join(part for part in (first, last) if part) or username
+holder_name = person_name  # the name as printed on a certificate
 
 
 def _name(enrolment: Enrolment) -> str:

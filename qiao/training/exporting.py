@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from qiao.core.names import user_name
 from qiao.training.models import Cohort
 from qiao.training.selectors import NUMBER_COLUMNS, ProgressReport, cohort_funnel
 
@@ -57,7 +58,7 @@ def progress_table(report: ProgressReport) -> tuple[list[str], list[list[object]
     rows: list[list[object]] = []
     for row in report.rows:
         user = row.enrolment.user
-        cells: list[object] = [user.get_full_name() or user.username, user.username]
+        cells: list[object] = [user_name(user), user.username]
         cells += [row.attended, row.held]
         for column, module in zip(report.columns, row.modules, strict=True):
             if column.module is not None:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from qiao.core.names import user_name
 from qiao.training.models import Session
 from qiao.training.selectors import session_times
 
@@ -39,8 +40,7 @@ def sessions_ical(sessions: Iterable[Session]) -> bytes:
         url = base + reverse("training:session", args=[session.pk])
         event.add("url", url)
         lecturers = "; ".join(
-            f"{lecturer.user.get_full_name() or lecturer.user.username} "
-            f"({lecturer.organization.display_name()})"
+            f"{user_name(lecturer.user)} ({lecturer.organization.display_name()})"
             for lecturer in session.lecturers.all()
         )
         lines = [

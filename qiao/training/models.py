@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qiao.core.languages import ContentLanguage, content_language_for_ui, pick_localized
 from qiao.core.models import TimeStampedModel
+from qiao.core.names import user_name
 from qiao.deals.models import AgreementType, DealStage
 from qiao.organizations.models import Organization
 
@@ -163,7 +164,7 @@ class Lecturer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user.get_full_name() or self.user.username} ({self.organization})"
+        return f"{user_name(self.user)} ({self.organization})"
 
 
 class ApplicationStatus(models.TextChoices):
