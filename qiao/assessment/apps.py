@@ -8,6 +8,7 @@ class AssessmentConfig(AppConfig):
     verbose_name = _("Assessment and certificates")
 
     def ready(self) -> None:
+        from qiao.assessment import signals  # noqa: F401 - connects the receivers
         from qiao.assessment.selectors import cohort_outcome_steps
         from qiao.training.selectors import OUTCOME_PROVIDERS
 

@@ -281,10 +281,20 @@ def test_holder_name_order(first: str, last: str, printed: str) -> None:
 
 
 def test_deleting_the_account_deletes_its_certificates(
-    completed: Enrolment, cohort: Cohort, secretariat: User, anon_client: Client
+    completed: Enrolment,
+    cohort: Cohort,
+    secretariat: User,
+    anon_client: Client,
+    django_capture_on_commit_callbacks: CaptureOnCommit,
 ) -> None:
-    [certificate] = services.certificate_issue(actor=secretariat, cohort=cohort)
-    completed.user.delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        [certificate] = services.certificate_issue(actor=secretariat, cohort=cohort)
+    certificate.refresh_from_db()
+    storage, name = certificate.pdf.storage, certificate.pdf.name
+    assert name and storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        completed.user.delete()
     assert not Certificate.objects.exists()
+    assert not storage.exists(name)  # the PDF with the holder's name is gone too
     url = reverse("assessment:verify-number", args=[certificate.number])
     assert anon_client.get(url).status_code == 404
