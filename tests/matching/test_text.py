@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from matching.text import (
+    _zh_cut,
     analyze,
     detect_language,
     extract_codes,
@@ -199,3 +202,38 @@ def test_fast_paths_agree_with_opencc_and_jieba() -> None:
     text = "哈尔滨工业大学开发了低温焊接技术"
     assert zh_words(text) == jieba.lcut_for_search(text)
     assert zh_words(text, for_search=False) == jieba.lcut(text)
+
+
+# --- Chinese segmentation: jieba-rs with jieba's splitting of other runs == jieba ----------------
+
+PARALLEL = Path(__file__).resolve().parents[3] / "shared/benchmarks/parallel"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "兼容 802.11a、802.11b 的设备",
+        "IEEE 802.11N标准",
+        "自1995-96赛季以来",
+        "使用c++语言和C#开发",
+        "哈尔滨工业大学与莫斯科物理技术学院合作",
+        "温度达到35.5%时,功率为5MW",
+        "T恤和B超",
+        "俄罗斯Росатом公司",
+        "",
+    ],
+)
+def test_zh_segmentation_is_jiebas(text: str) -> None:
+    import jieba
+
+    assert _zh_cut(text) == tuple(jieba.lcut(text))
+
+
+@pytest.mark.skipif(not PARALLEL.exists(), reason="needs ../shared/benchmarks")
+def test_zh_segmentation_is_jiebas_on_the_benchmark_sentences() -> None:
+    import jieba
+
+    lines = sorted({normalize(line) for path in PARALLEL.glob("*/zh.txt") for line in path.open()})
+    different = [line for line in lines if _zh_cut(line) != tuple(jieba.lcut(line))]
+    assert len(lines) > 1000
+    assert different == []
