@@ -605,6 +605,7 @@ class RowFile:
         self._base_rows = 0
         self._tail: Any = None  # the temporary file of appended rows, created on first use
         self._tail_rows = 0
+        self.warming: threading.Thread | None = None  # reads a loaded file into the page cache
 
     def __len__(self) -> int:
         return self._base_rows + self._tail_rows
@@ -629,6 +630,17 @@ class RowFile:
             fh.close()
             raise
         store._base, store._base_rows = fh, rows
+        # Read the file through once, in the background, so that it is in the page cache: a
+        # cold file costs every query its candidates' rows from the disk one by one (300k
+        # rows after a cache drop: p50 9–10 ms cold, 4.5–4.8 ms 3 s after this starts, which
+        # is the warm figure; posix_fadvise(WILLNEED) did not help). The thread holds `fh`.
+        store.warming = threading.Thread(
+            target=_read_through,
+            args=(fh, store._base_offset + rows * store.row_bytes),
+            name="qiao-row-file-warm-up",
+            daemon=True,
+        )
+        store.warming.start()
         return store
 
     def append(self, vectors: np.ndarray) -> None:
@@ -688,6 +700,16 @@ class RowFile:
             np.lib.format.write_array_header_1_0(fh, header)
             for start in range(0, len(self), _BLOCK):
                 fh.write(self._span(start, min(_BLOCK, len(self) - start)).tobytes())
+
+
+def _read_through(fh: Any, size: int) -> None:
+    """Read a file once, 16 MB at a time, and discard what was read (see RowFile.open)."""
+    chunk = 16 << 20
+    try:
+        for offset in range(0, size, chunk):
+            os.pread(fh.fileno(), chunk, offset)
+    except (OSError, ValueError):  # closed or gone: nothing to warm any more
+        return
 
 
 def _pread_all(fd: int, size: int, offset: int) -> bytes:

@@ -356,3 +356,18 @@ def test_reads_format_2_graphs_without_rows(tmp_path: Path) -> None:
     index.save(tmp_path / "idx")  # and is written back in the current format
     again = VectorIndex.load(tmp_path / "idx", model=MODEL, ann_threshold=100)
     assert again.search(vectors[42], k=1)[0][0].id == "d042"
+
+
+def test_a_loaded_row_file_is_read_through_once_in_the_background(tmp_path: Path) -> None:
+    from matching.index import ROWS_FILE, RowFile
+
+    vectors = unit_rows(300, dim=16, seed=21)
+    index = VectorIndex(16, MODEL, ann_threshold=100)
+    index.add([f"d{i}" for i in range(300)], vectors, model=MODEL)
+    index.save(tmp_path / "idx")
+    manifest = json.loads((tmp_path / "idx" / "manifest.json").read_text())
+    rows = RowFile.open(tmp_path / "idx" / manifest["generation"] / ROWS_FILE, 300, 16)
+    assert rows.warming is not None
+    rows.warming.join(timeout=10)
+    assert not rows.warming.is_alive()
+    np.testing.assert_allclose(rows.read(np.array([7, 3])), vectors[[7, 3]], atol=1e-3)
