@@ -194,19 +194,11 @@ class Neighbourhoods:
             self._replace(doc_id, current, kept)
 
     def _set(self, doc_id: str, hits: Sequence[Hit]) -> None:
-        if hits:
-            self._replace(doc_id, self._lists.get(doc_id, ()), tuple(hits))
-            return
-        for old in self._lists.get(doc_id, ()):
-            listed = self._listed_by.get(old.id)
-            if listed is not None:
-                listed.discard(doc_id)
-        self._lists[doc_id] = ()
-        self._hub.pop(doc_id, None)
+        self._replace(doc_id, self._lists.get(doc_id, ()), tuple(hits))
 
     def _replace(self, doc_id: str, current: tuple[Hit, ...], kept: tuple[Hit, ...]) -> None:
-        """Swap a non-empty list in, touching the reverse index only where ids changed (this
-        runs about k times per new document: most of the neighbour update's time)."""
+        """Swap a list in, touching the reverse index only where ids changed (this runs about
+        k times per new document: most of the neighbour update's time)."""
         before = {h.id for h in current}
         after = {h.id for h in kept}
         for gone in before - after:
@@ -216,7 +208,10 @@ class Neighbourhoods:
         for came in after - before:
             self._listed_by.setdefault(came, set()).add(doc_id)
         self._lists[doc_id] = kept
-        self._hub[doc_id] = math.fsum(h.score for h in kept) / len(kept)
+        if kept:
+            self._hub[doc_id] = math.fsum(h.score for h in kept) / len(kept)
+        else:
+            self._hub.pop(doc_id, None)
 
 
 def top_hits(scores: np.ndarray, ids: Sequence[str], k: int) -> list[list[Hit]]:

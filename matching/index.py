@@ -24,6 +24,7 @@ faiss ID selector over a live-row bitmap) and the index is rebuilt once they exc
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import tempfile
@@ -277,14 +278,11 @@ class VectorIndex:
             copy_trained(self._faiss, new_faiss)  # keep the ranges: codes stay comparable
         elif kind == "hnsw":
             new_faiss.train(self._training_sample(live, extra))
-        for block in self._blocks(live):
+        extra_blocks = (extra[s : s + 4 * _BLOCK] for s in range(0, len(extra), 4 * _BLOCK))
+        for block in itertools.chain(self._blocks(live), extra_blocks):
             new_faiss.add(block)
             if new_rows is not None:
                 new_rows.append(block)
-        for start in range(0, len(extra), 4 * _BLOCK):
-            new_faiss.add(extra[start : start + 4 * _BLOCK])
-            if new_rows is not None:
-                new_rows.append(extra[start : start + 4 * _BLOCK])
         if new_rows is not None:
             # Flush the bulk write as part of the build, so that the first queries do not
             # compete with the kernel writing back ~1 GB of dirty pages (1M rows).

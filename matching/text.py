@@ -379,6 +379,7 @@ _JIEBA_HAN = re.compile("[\u4e00-\u9fd5]")
 _JIEBA_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
 
 
+@functools.cache
 def _rjieba() -> Any:
     try:
         import rjieba

@@ -75,11 +75,16 @@ def _allow_host(host: str) -> None:
     os.environ["QIAO_ALLOWED_HOSTS"] = ",".join(h for h in hosts if h)
 
 
+def _served_url(host: str, port: int) -> str:
+    """The address to show for what is served on host:port (a wildcard bind: loopback)."""
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    return f"http://{shown}:{port}"
+
+
 def _default_base_url(host: str, port: int) -> None:
     """Links in e-mails and QR codes point at the address served here, unless QIAO_BASE_URL
     says otherwise (set before Django reads its settings; the worker inherits it)."""
-    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    os.environ.setdefault("QIAO_BASE_URL", f"http://{shown}:{port}")
+    os.environ.setdefault("QIAO_BASE_URL", _served_url(host, port))
 
 
 def _serve_parser(prog: str, description: str) -> argparse.ArgumentParser:
@@ -154,7 +159,7 @@ def cmd_demo(argv: Sequence[str]) -> int:
         return 0
 
     worker = None if args.no_worker else _start_worker()
-    url = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}/"
+    url = f"{_served_url(args.host, args.port)}/"
     print()
     print(f"Qiao is running at {url}   (API docs: {url}api/docs/)")
     print(f"Demo logins (password for all: {DEMO_PASSWORD}):")

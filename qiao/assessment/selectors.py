@@ -19,7 +19,7 @@ from qiao.assessment.models import (
     QuizAttempt,
     QuizAttemptStatus,
 )
-from qiao.core.names import person_name
+from qiao.core.names import person_name, user_name
 from qiao.training.models import (
     ApplicationStatus,
     Assignment,
@@ -167,11 +167,6 @@ class Completion:
 holder_name = person_name  # the name as printed on a certificate
 
 
-def _name(enrolment: Enrolment) -> str:
-    user = enrolment.user
-    return holder_name(user.first_name, user.last_name, user.username)
-
-
 def _quiz_score(attempt: QuizAttempt) -> int | None:
     """A submitted attempt's score; an attempt left open past its deadline counts with what
     was saved in time (the same score the service will record when it is closed)."""
@@ -224,7 +219,7 @@ def _build(cohort: Cohort, enrolments: QuerySet[Enrolment]) -> Completion:
         sim_scores = [s.total_score if s else None for s in sims]
         row = TraineeCompletion(
             enrolment=enrolment,
-            name=_name(enrolment),
+            name=user_name(enrolment.user),
             attended=enrolment.attended,
             held=held,
             quiz_scores=quiz_scores,
