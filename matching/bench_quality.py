@@ -1,10 +1,12 @@
 """`qiao bench quality PATH...`: retrieval quality of the engine against each raw bundled model.
 
 Systems
-- engine: `Engine` with the default model and the default `Scoring`. Its full ranking is
-  `Engine.scores` (the fused score of every indexed document: what `match` sorts, without its
-  candidate pre-selection), so MRR is over the whole target set, not MRR@10. The engine
-  handles zh/ru/en; a direction involving any other language reports the engine as "n/a".
+- engine: `Engine` with the default model and the default `Scoring`, one engine per
+  benchmark indexing the texts of every language at once, as the platform holds documents in
+  all three (`EngineCorpus`). Its full ranking is `Engine.scores` over the target language's
+  documents (the fused score: what `match` sorts, without its candidate pre-selection), so
+  MRR is over the whole target set, not MRR@10. The engine handles zh/ru/en; a direction
+  involving any other language reports the engine as "n/a".
 - one raw system per model (`--models`, default every registered embedder): cosine of the
   model's own embedding of the text, full ranking. A document is embedded as its lines joined
   by newlines.
@@ -23,7 +25,8 @@ Benchmarks
 3. Cross-lingual STS (`--sts`): STS-B rows aligned across `*-{lang}-{split}.csv` (sentence1,
    sentence2, gold 0–5), test split. For languages a≠b, sentence1 in a and sentence2 in b:
    Spearman between the gold score and the system's similarity (raw: cosine; engine: the fused
-   score of sentence2 for the query sentence1, with every sentence2 of b indexed; its 0–100
+   score of sentence2 for the query sentence1, with every sentence of every language indexed;
+   its 0–100
    quality is a monotone map of it, so the correlation is the same).
 
 Each text is embedded once per model; the cache serves raw rankings and the engine alike.
@@ -41,7 +44,7 @@ import platform
 import shlex
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO
@@ -110,43 +113,60 @@ def _documents(texts: Sequence[str], language: Language, prefix: str = "") -> li
     ]
 
 
-class EngineSide:
-    """The engine's view of one text collection in one language: the query analyses, and an
-    engine indexing the collection (built on first use)."""
+class EngineCorpus:
+    """The engine's view of one benchmark: a single engine indexing every collection of texts
+    at once, whatever its language, as the platform indexes documents in all three; and each
+    collection's texts analysed as queries. A direction A→B scores the queries of A against
+    the documents of B in that one index, so corpus statistics (cue rarity, and the
+    hubness of a document toward the query's language) come from everything indexed.
+    Collections are named (a language for a parallel folder; "1:en", "2:en"... for STS)."""
 
-    def __init__(self, embedder: Embedder, texts: Sequence[str], language: Language) -> None:
+    def __init__(
+        self, embedder: Embedder, collections: Mapping[str, tuple[Language, Sequence[str]]]
+    ) -> None:
         self.embedder = embedder
-        self.texts = list(texts)
-        self.language = language
-        self.ids = [str(j) for j in range(len(self.texts))]
-        self.queries: list[Analysis] = Engine(embedder).analyze(
-            _documents(self.texts, language, "q:")
-        )
+        self.collections = {
+            name: (lang, list(texts)) for name, (lang, texts) in collections.items()
+        }
+        self.ids = {
+            name: [f"{name}:{j}" for j in range(len(texts))]
+            for name, (_, texts) in self.collections.items()
+        }
+        self._queries: dict[str, list[Analysis]] = {}
         self._engine: Engine | None = None
 
     @property
     def engine(self) -> Engine:
         if self._engine is None:
             self._engine = Engine(self.embedder, scoring=Scoring())
-            self._engine.upsert(_documents(self.texts, self.language))
+            for name, (lang, texts) in self.collections.items():
+                self._engine.upsert(_documents(texts, lang, f"{name}:"))
         return self._engine
 
-    def score_matrix(self, source: EngineSide) -> np.ndarray:
-        """Fused scores of every text here (columns) for every query of `source` (rows)."""
-        out = np.empty((len(source.queries), len(self.ids)), dtype=np.float64)
-        engine = self.engine
-        for i, query in enumerate(source.queries):
-            scores = engine.scores(query, source.language)
-            out[i] = [scores[d] for d in self.ids]
+    def queries(self, name: str) -> list[Analysis]:
+        if name not in self._queries:
+            lang, texts = self.collections[name]
+            self._queries[name] = Engine(self.embedder).analyze(_documents(texts, lang, "q:"))
+        return self._queries[name]
+
+    def score_matrix(self, source: str, target: str) -> np.ndarray:
+        """Fused scores of every document of `target` (columns) for every query of `source`
+        (rows)."""
+        engine, ids, language = self.engine, self.ids[target], self.collections[source][0]
+        queries = self.queries(source)
+        out = np.empty((len(queries), len(ids)), dtype=np.float64)
+        for i, query in enumerate(queries):
+            scores = engine.scores(query, language, among=ids)
+            out[i] = [scores[d] for d in ids]
         return out
 
-    def pair_scores(self, source: EngineSide) -> np.ndarray:
-        """Fused score of text i here for query i of `source` (aligned pairs)."""
-        engine = self.engine
+    def pair_scores(self, source: str, target: str) -> np.ndarray:
+        """Fused score of document i of `target` for query i of `source` (aligned pairs)."""
+        engine, language = self.engine, self.collections[source][0]
         return np.array(
             [
-                engine.scores(q, source.language)[d]
-                for q, d in zip(source.queries, self.ids, strict=True)
+                engine.scores(q, language, among=[d])[d]
+                for q, d in zip(self.queries(source), self.ids[target], strict=True)
             ]
         )
 
@@ -251,16 +271,17 @@ def evaluate_folder(bench: Bench, folder: Path, limit: int | None = None) -> Fol
             for a, b in pairs:
                 ranks = evaluation.first_relevant_ranks(vectors[a] @ vectors[b].T, gold[a, b])
                 found[a, b, model] = evaluation.metrics(f"{a}→{b}", ranks)
-        sides: dict[str, EngineSide] = {}
-        for lang in langs:
-            supported = engine_language(lang)
-            if supported is not None:
-                bench.log(f"{data.name} {level}: engine analyses {lang}")
-                sides[lang] = EngineSide(bench.engine_embedder, texts[lang], supported)
+        collections = {
+            lang: (supported, texts[lang])
+            for lang in langs
+            if (supported := engine_language(lang)) is not None
+        }
+        bench.log(f"{data.name} {level}: engine indexes {', '.join(collections)}")
+        corpus = EngineCorpus(bench.engine_embedder, collections)
         for a, b in pairs:
-            if a in sides and b in sides:
+            if a in collections and b in collections:
                 bench.log(f"{data.name} {level}: engine {a}→{b}")
-                scores = sides[b].score_matrix(sides[a])
+                scores = corpus.score_matrix(a, b)
                 ranks = evaluation.first_relevant_ranks(scores, gold[a, b])
                 found[a, b, ENGINE] = evaluation.metrics(f"{a}→{b}", ranks)
             else:
@@ -332,16 +353,17 @@ def evaluate_topics(bench: Bench, data: TopicSet) -> list[Topic]:
         vectors = {lang: bench.embedders[model].embed(data.texts[lang]) for lang in langs}
         for a, b in pairs:
             found[a, b, model] = agreement(vectors[a] @ vectors[b].T)
-    sides = {
-        lang: EngineSide(bench.engine_embedder, data.texts[lang], supported)
+    collections = {
+        lang: (supported, data.texts[lang])
         for lang in langs
         if (supported := engine_language(lang)) is not None
     }
+    corpus = EngineCorpus(bench.engine_embedder, collections)
     for a, b in pairs:
         found[a, b, ENGINE] = None
-        if a in sides and b in sides:
+        if a in collections and b in collections:
             bench.log(f"topics: engine {a}→{b}")
-            found[a, b, ENGINE] = agreement(sides[b].score_matrix(sides[a]))
+            found[a, b, ENGINE] = agreement(corpus.score_matrix(a, b))
     return [Topic(a, b, s, found[a, b, s]) for a, b in pairs for s in bench.systems]
 
 
@@ -403,18 +425,18 @@ def evaluate_sts(bench: Bench, data: StsSet) -> list[Correlation]:
         second = {lang: embedder.embed(data.second[lang]) for lang in langs}
         for a, b in pairs:
             found[a, b, model] = rho(np.einsum("ij,ij->i", first[a], second[b]))
-    queries: dict[str, EngineSide] = {}
-    targets: dict[str, EngineSide] = {}
+    collections: dict[str, tuple[Language, list[str]]] = {}
     for lang in langs:
         supported = engine_language(lang)
         if supported is not None:
-            queries[lang] = EngineSide(bench.engine_embedder, data.first[lang], supported)
-            targets[lang] = EngineSide(bench.engine_embedder, data.second[lang], supported)
+            collections[f"1:{lang}"] = (supported, data.first[lang])
+            collections[f"2:{lang}"] = (supported, data.second[lang])
+    corpus = EngineCorpus(bench.engine_embedder, collections)
     for a, b in pairs:
         found[a, b, ENGINE] = None
-        if a in queries and b in targets:
+        if f"1:{a}" in collections and f"2:{b}" in collections:
             bench.log(f"sts: engine {a}→{b}")
-            found[a, b, ENGINE] = rho(targets[b].pair_scores(queries[a]))
+            found[a, b, ENGINE] = rho(corpus.pair_scores(f"1:{a}", f"2:{b}"))
     n = len(data.gold)
     return [Correlation(a, b, s, n, found[a, b, s]) for a, b in pairs for s in bench.systems]
 

@@ -93,16 +93,18 @@ class Corpus(NamedTuple):
     ids: tuple[str, ...]
     languages: np.ndarray  # int8: position in LANGUAGES
     vectors: np.ndarray  # float32, one unit row per id
-    penalties: np.ndarray | None = None  # float64 hubness penalty per row (Engine.hub_penalties)
+    # float64 hubness penalty per row and query language (columns: LANGUAGES), as
+    # Engine.hub_penalties gives it
+    penalties: np.ndarray | None = None
 
 
 def corpus_of(
     vectors: Mapping[str, tuple[Language, np.ndarray]],
     dim: int,
-    penalties: Mapping[str, float] | None = None,
+    penalties: Mapping[str, Sequence[float]] | None = None,
 ) -> Corpus:
     """The corpus of `vectors` (id -> (language, unit vector)), with each id's hubness
-    penalty when `penalties` is given (missing ids: 0)."""
+    penalties toward each language of LANGUAGES when `penalties` is given (missing ids: 0)."""
     ids = tuple(sorted(vectors))
     languages = np.array([LANGUAGES.index(vectors[i][0]) for i in ids], dtype=np.int8)
     matrix = np.zeros((len(ids), dim), np.float32)
@@ -110,7 +112,9 @@ def corpus_of(
         matrix[row] = vectors[doc_id][1]
     rows = None
     if penalties is not None:
-        rows = np.array([penalties.get(i, 0.0) for i in ids], dtype=np.float64)
+        none = (0.0,) * len(LANGUAGES)
+        rows = np.array([penalties.get(i, none) for i in ids], dtype=np.float64)
+        rows = rows.reshape(len(ids), len(LANGUAGES))
     return Corpus(ids, languages, matrix, rows)
 
 
@@ -273,13 +277,13 @@ def all_pairs_topk(
 
 def semantic_scores(corpus: Corpus, qs: slice, cs: slice, *, calibrate: bool = True) -> np.ndarray:
     """The engine's semantic score of every pair in a block of the corpus: the cosine less
-    the candidate's hubness penalty, calibrated per language pair (engine.calibrate), as
-    float64 (`calibrate=False`: not calibrated, as in the engine)."""
+    the candidate's hubness penalty toward the query's language, calibrated per language pair
+    (engine.calibrate), as float64 (`calibrate=False`: not calibrated, as in the engine)."""
     q_lang = corpus.languages[qs].astype(np.intp)[:, None]
     c_lang = corpus.languages[cs].astype(np.intp)[None, :]
     scores: np.ndarray = (corpus.vectors[qs] @ corpus.vectors[cs].T).astype(np.float64)
     if corpus.penalties is not None:
-        scores -= corpus.penalties[cs][None, :]
+        scores -= corpus.penalties[cs].T[q_lang[:, 0]]
     if calibrate:
         scores = (scores - _PAIR[0][q_lang, c_lang]) / _PAIR[1][q_lang, c_lang]
     return scores

@@ -7,9 +7,9 @@ Scoring, per candidate (docs/matching.md has the measurements behind each choice
    whichever two languages are involved. Raw cosines favour same-language pairs (a related
    zh-zh pair scores ~0.67, the same relation zh-ru ~0.53); without this, a Russian request
    would see Russian offers first. Before calibration the candidate's cosine loses its hubness
-   penalty (matching/hubness.py): 0.3 × (its mean cosine to its 10 nearest same-language
-   documents − that mean over its language), so a document near everything stops outranking
-   the real answer.
+   penalty (CSLS, matching/hubness.py): 0.5 × (its mean cosine to its 10 nearest documents in
+   the query's language − that mean over the candidate's language), so a document near
+   everything the query's language says stops outranking the real answer.
 2. lexical: BM25 (normalised to 0..1) when both texts share a language, and cues that
    cross languages (numbers with units, codes, names), each with a modest weight.
 3. quality: a logistic map of the fused score to 0..100 (50 at `midpoint`).
@@ -23,7 +23,7 @@ import json
 import math
 import re
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +33,7 @@ import numpy as np
 
 from matching import storage
 from matching.embedders import DEFAULT_MODEL, Embedder, get_embedder
-from matching.hubness import Neighbourhoods, top_hits
+from matching.hubness import Neighbourhoods, Owner, top_hits
 from matching.index import DEFAULT_ANN_THRESHOLD, Hit, VectorIndex, check_model
 from matching.lexical import BM25Index, CueIndex, cue_kind, cue_score
 from matching.text import (
@@ -87,10 +87,11 @@ class Scoring:
     midpoint: float = 0.5  # calibrated score that maps to quality 50
     spread: float = 0.15  # logistic width of the quality map
     calibrate: bool = True
-    # Hubness reduction (matching/hubness.py): the cosine of a candidate loses
-    # hub_weight × (its mean cosine to its hub_neighbours nearest same-language documents −
-    # that mean over its language), once its language has hub_min_docs documents.
-    hub_weight: float = 0.3
+    # Hubness reduction, CSLS (matching/hubness.py): the cosine of a candidate loses
+    # hub_weight × (its mean cosine to its hub_neighbours nearest documents in the query's
+    # language − that mean over the candidate's language), once both languages have
+    # hub_min_docs documents (docs/decisions/0007-csls-toward-the-query-language.md).
+    hub_weight: float = 0.5
     hub_neighbours: int = 10
     hub_min_docs: int = 100
     doc_vector: DocVector = "both"
@@ -204,7 +205,7 @@ class Engine:
         self._by_language: dict[Language, set[str]] = {lang: set() for lang in LANGUAGES}
         self._hubs = Neighbourhoods(self.scoring.hub_neighbours)
         self._hub_new: dict[str, Language] = {}  # written since the last neighbourhood update
-        self._hub_stale: set[str] = set()  # their lists name a document that left or changed
+        self._hub_stale: set[Owner] = set()  # lists naming a document that left or changed
         self._lock = threading.RLock()
 
     @classmethod
@@ -319,7 +320,6 @@ class Engine:
                 self._hub_stale |= self._hubs.forget(ids)
                 for doc_id in ids:
                     self._hub_new.pop(doc_id, None)
-                    self._hub_stale.discard(doc_id)
 
     def update_neighbourhoods(self) -> int:
         """Bring the hubness neighbour lists up to date with the writes since the last update
@@ -329,15 +329,33 @@ class Engine:
         with self._lock:
             if not self._hub_new and not self._hub_stale:
                 return 0
-            new, stale = self._hub_new, self._hub_stale - set(self._hub_new)
+            new = self._hub_new
+            stale = {owner for owner in self._hub_stale if owner[0] not in new}
             self._hub_new, self._hub_stale = {}, set()
-            self._hubs.add(new, self._neighbour_search, self._language_similarities)
-            self._hubs.refresh(stale, self._neighbour_search)
+            matrices: dict[Language, tuple[list[str], np.ndarray]] = {}  # for this update
+
+            def search(ids: Sequence[str], k: int, language: Language) -> list[list[Hit]]:
+                return self._neighbour_search(ids, k, language, matrices)
+
+            def dense(
+                ids: Sequence[str], language: Language
+            ) -> tuple[np.ndarray, list[str]] | None:
+                return self._language_similarities(ids, language, matrices)
+
+            self._hubs.add(new, search, dense)
+            self._hubs.refresh(stale, search)
             return len(new) + len(stale)
 
-    def _neighbour_search(self, ids: Sequence[str], k: int, language: Language) -> list[list[Hit]]:
-        """The k nearest indexed documents of `language` to each of these indexed documents."""
-        block = self._language_similarities(ids, language)
+    def _neighbour_search(
+        self,
+        ids: Sequence[str],
+        k: int,
+        language: Language,
+        matrices: dict[Language, tuple[list[str], np.ndarray]],
+    ) -> list[list[Hit]]:
+        """The k nearest indexed documents of `language` to each of these indexed documents
+        (of any language)."""
+        block = self._language_similarities(ids, language, matrices)
         if block is not None:
             return top_hits(block[0], block[1], k)
         same = self._by_language[language]
@@ -346,15 +364,24 @@ class Engine:
         return self._index.search(vectors, k, allowed)
 
     def _language_similarities(
-        self, ids: Sequence[str], language: Language
+        self,
+        ids: Sequence[str],
+        language: Language,
+        matrices: dict[Language, tuple[list[str], np.ndarray]],
     ) -> tuple[np.ndarray, list[str]] | None:
         """Cosines of these documents to every document of `language`, while the index is
-        exact (one matrix product; beyond, the graph search answers instead)."""
+        exact (one matrix product; beyond, the graph search answers instead). `matrices`
+        keeps each language's rows for the rest of one update (nothing is written meanwhile)."""
         if self._index.kind != "exact":
             return None
-        others = sorted(self._by_language[language])
+        if language not in matrices:
+            others = sorted(self._by_language[language])
+            rows = [self._entries[i].analysis.vector for i in others]
+            matrices[language] = (others, np.vstack(rows) if rows else np.zeros((0, 0)))
+        others, matrix = matrices[language]
+        if not others:
+            return np.zeros((len(ids), 0), np.float32), others
         queries = np.vstack([self._entries[i].analysis.vector for i in ids])
-        matrix = np.vstack([self._entries[i].analysis.vector for i in others])
         # One BLAS thread: with two, on two cores shared with the model's threads, the product
         # took twice the wall time and CPU (0005-embedding-and-hubness.md).
         with _blas_limit():
@@ -430,16 +457,27 @@ class Engine:
             return []
         return self._rank(analysis, language, filters, k, exclude=exclude)
 
-    def scores(self, query: Analysis, language: Language | None) -> dict[str, float]:
-        """The fused score of every indexed document for an analysed query, without
-        candidate selection or explanations: O(N), for evaluation and tuning."""
+    def scores(
+        self,
+        query: Analysis,
+        language: Language | None,
+        among: Collection[str] | None = None,
+    ) -> dict[str, float]:
+        """The fused score of every indexed document (or of those `among` these ids) for an
+        analysed query, without candidate selection or explanations: for evaluation and
+        tuning."""
         with self._lock:
             self.update_neighbourhoods()
-            bm25 = self._bm25[language].score_tokens(query.tokens) if language else {}
+            allowed = None if among is None else [d for d in among if d in self._entries]
+            bm25 = (
+                self._bm25[language].score_tokens(query.tokens, allowed=allowed) if language else {}
+            )
             rarity = self._cues.rarity({m.key for m in query.cues})
             return {
-                doc_id: self._score(query, language, entry, bm25.get(doc_id, 0.0), rarity).fused
-                for doc_id, entry in self._entries.items()
+                doc_id: self._score(
+                    query, language, self._entries[doc_id], bm25.get(doc_id, 0.0), rarity
+                ).fused
+                for doc_id in (self._entries if allowed is None else allowed)
             }
 
     def _allowed(self, filters: Filters | None) -> set[str] | None:
@@ -503,7 +541,7 @@ class Engine:
         cfg = self.scoring
         other = entry.document.language
         cosine = float(np.dot(query.vector, entry.analysis.vector))
-        adjusted = cosine - self._hub_penalty(entry.document.id, other)
+        adjusted = cosine - self._hub_penalty(entry.document.id, other, language or other)
         calibrated = calibrate(adjusted, language, other) if cfg.calibrate else adjusted
         query_keys = {m.key for m in query.cues}
         shared = tuple(sorted(query_keys & {m.key for m in entry.analysis.cues}))
@@ -511,30 +549,41 @@ class Engine:
         fused = calibrated + cfg.bm25_weight * bm25 + cfg.cue_weight * cue
         return _Candidate(entry.document.id, cosine, calibrated, bm25, cue, shared, fused)
 
-    def _hub_penalty(self, doc_id: str, language: Language) -> float:
-        """hub_weight × (the document's hubness − its language's mean hubness), or 0 while the
-        language has fewer than hub_min_docs documents with a hubness."""
+    def _hub_penalty(self, doc_id: str, language: Language, toward: Language) -> float:
+        """hub_weight × (the document's hubness toward the query's language `toward` − the
+        mean of that over its own `language`); 0 while either language has fewer than
+        hub_min_docs documents. A query of unknown language counts as the document's own."""
         cfg = self.scoring
-        hub = self._hubs.hubness(doc_id)
+        hub = self._hubs.hubness(doc_id, toward)
         if not cfg.hub_weight or hub is None:
             return 0.0
-        count, mean = self._hubs.language_mean(language)
+        if len(self._by_language[toward]) < cfg.hub_min_docs:
+            return 0.0
+        count, mean = self._hubs.language_mean(language, toward)
         return cfg.hub_weight * (hub - mean) if count >= cfg.hub_min_docs else 0.0
 
-    def hub_penalties(self) -> dict[str, float]:
-        """What `_score` subtracts from each indexed document's cosine (0: no penalty)."""
+    def hub_penalties(self) -> dict[str, tuple[float, ...]]:
+        """What `_score` subtracts from each indexed document's cosine, for a query in each
+        language of LANGUAGES (in that order; 0: no penalty)."""
         with self._lock:
             self.update_neighbourhoods()
             return {
-                doc_id: self._hub_penalty(doc_id, entry.document.language)
+                doc_id: tuple(
+                    self._hub_penalty(doc_id, entry.document.language, toward)
+                    for toward in LANGUAGES
+                )
                 for doc_id, entry in self._entries.items()
             }
 
-    def hubness(self, doc_id: str) -> float | None:
-        """Mean cosine of an indexed document to its nearest same-language documents."""
+    def hubness(self, doc_id: str, toward: Language | None = None) -> float | None:
+        """Mean cosine of an indexed document to its nearest documents of `toward` (default:
+        its own language)."""
         with self._lock:
             self.update_neighbourhoods()
-            return self._hubs.hubness(doc_id)
+            entry = self._entries.get(doc_id)
+            if entry is None:
+                return None
+            return self._hubs.hubness(doc_id, toward or entry.document.language)
 
     def _explain(self, query: Analysis, language: Language | None, c: _Candidate) -> Match:
         cfg = self.scoring
@@ -627,7 +676,10 @@ class Engine:
                     "tokens": list(a.tokens),
                     "surfaces": {k: v for k, v in a.surfaces.items() if k != v},
                     "cues": [[m.key, m.surface] for m in a.cues],
-                    "neighbours": [[h.id, h.score] for h in self._hubs.neighbours(d.id)],
+                    "neighbours": {
+                        toward: [[h.id, h.score] for h in self._hubs.neighbours(d.id, toward)]
+                        for toward in LANGUAGES
+                    },
                 }
                 fh.write(json.dumps(record, ensure_ascii=False) + "\n")
 
@@ -648,7 +700,7 @@ class Engine:
         )
         passage_vectors = np.load(directory / "passages.npy", allow_pickle=False)
         entries: list[tuple[Document, Analysis]] = []
-        neighbours: dict[str, list[Hit]] = {}
+        neighbours: dict[str, dict[Language, list[Hit]]] = {}
         start = 0
         with open(directory / "documents.jsonl", encoding="utf-8") as fh:
             for line in fh:
@@ -673,8 +725,11 @@ class Engine:
                 )
                 start += count
                 entries.append((document, analysis))
-                if "neighbours" in r:
-                    neighbours[document.id] = [Hit(i, float(score)) for i, score in r["neighbours"]]
+                if isinstance(r.get("neighbours"), dict):  # lists per language (0007)
+                    neighbours[document.id] = {
+                        toward: [Hit(i, float(score)) for i, score in hits]
+                        for toward, hits in r["neighbours"].items()
+                    }
         with self._lock:
             self._index = index
             self._entries.clear()
@@ -690,8 +745,9 @@ class Engine:
                 for document, _ in entries:
                     if document.id in neighbours:
                         self._hubs.restore(document.id, document.language, neighbours[document.id])
-                    else:  # saved before hubness existed: computed on the first read
+                    else:  # saved before CSLS (0007): computed on the first read
                         self._hub_new[document.id] = document.language
+                self._hubs.restored()
 
 
 # --- pure helpers ------------------------------------------------------------------------------

@@ -1,217 +1,336 @@
-"""Hubness: how close a document sits to its own language's crowd.
+"""Hubness: how close a document sits to the crowd of the language it is matched from.
 
 In a high-dimensional embedding space some documents ("hubs") are near many others and turn up
-as the best match for queries they do not answer. A document's *hubness* here is the mean
-cosine to its k nearest other documents of its own language in the index; the engine subtracts
-it, weighted and centred on the language's mean (`Scoring.hub_weight`), from the cosine of
-every pair it is a candidate in (docs/decisions/0005-embedding-and-hubness.md has the numbers).
+as the best match for queries they do not answer. Cross-domain similarity local scaling (CSLS,
+Conneau et al. 2018) corrects it with the candidate's neighbourhood *in the query's
+language*: a document's hubness toward a language L is its mean cosine to its k nearest
+documents of L in the index (itself excluded). For a query written in L, the engine subtracts
+that, weighted and centred on the mean over the candidate's language (`Scoring.hub_weight`),
+from the candidate's cosine (docs/decisions/0007-csls-toward-the-query-language.md; the
+same-language version it replaces is in 0005).
 
-`Neighbourhoods` keeps each document's k nearest same-language neighbours up to date as
-documents come and go:
+`Neighbourhoods` keeps, for every document and every language L, the document's k nearest
+neighbours of language L up to date as documents come and go. A list is owned by the pair
+(document, L). The relation is symmetric, so one block of similarities, new documents of
+language M against all documents of L, serves both sides: each new document takes its list
+toward L from its row, and each older document of L takes new documents into its list
+toward M from its column.
 
-- while the index is exact (up to 20,000 vectors), one matrix product of the new documents
-  against their language gives each new document its list, and every older document whose
-  list's last entry a new one beats takes it in: the lists are exact;
-- beyond that, a new document searches the graph for its `reverse` nearest same-language
-  documents; the first k are its list, and each of the others takes it in when it beats that
-  list's last entry. A neighbour only visible from the other side (y is in z's k nearest, z
-  is not in y's `reverse` nearest) is missed until z is searched again, so lists are
-  approximate, and depend on the order of writes (the same writes in the same order give the
-  same lists);
-- a document whose list names a document that left or changed is searched again.
+- while the index is exact (up to 20,000 vectors), that block is one matrix product and the
+  lists are exact;
+- beyond, a new document searches the graph for its `reverse` nearest documents of L; the
+  first k are its list, and each of the others takes it into its list toward M when it beats
+  that list's last entry. A neighbour only visible from the other side is missed until the
+  list is searched again, so lists are approximate and depend on the order of writes (the same
+  writes in the same order give the same lists);
+- a list that names a document that left or changed is searched again.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
 from matching.index import Hit
-from matching.types import Language
+from matching.types import LANGUAGES, Language
 
-# ids of one language -> for each, its nearest live documents of that language, best first
-# (it may appear in its own hits; the caller drops it).
+# The list of `document` toward `language`: its nearest documents written in that language.
+Owner = tuple[str, Language]
+# ids (any language) -> for each, its nearest live documents of `language`, best first (it may
+# appear in its own hits; the caller drops it).
 Search = Callable[[Sequence[str], int, Language], list[list[Hit]]]
-# ids of one language -> (their similarity to every live document of that language, those
-# documents' ids), or None when that is too large to compute.
+# ids (any language) -> (their similarity to every live document of `language`, those
+# documents' ids, sorted), or None when that is too large to compute.
 Dense = Callable[[Sequence[str], Language], tuple[np.ndarray, Sequence[str]] | None]
 
 
-def _key(hit: Hit) -> tuple[float, str]:
-    return (-hit.score, hit.id)
+_EMPTY = -1  # slot of an empty list entry (its score is -inf)
 
 
 class Neighbourhoods:
-    def __init__(self, k: int, *, reverse: int | None = None) -> None:
+    """The lists as arrays: for each language a list can point to, a (slots × k) table of
+    neighbour slots and one of their scores, best first, so that the batch updates of the
+    exact regime are a few array operations, not one Python object per neighbour (0007)."""
+
+    def __init__(
+        self, k: int, *, reverse: int | None = None, languages: Sequence[Language] = LANGUAGES
+    ) -> None:
         if k <= 0:
             raise ValueError(f"k must be positive, got {k}")
         self.k = k
         self.reverse = max(reverse if reverse is not None else 3 * k, k)
-        self._lists: dict[str, tuple[Hit, ...]] = {}
-        self._language: dict[str, Language] = {}
-        self._listed_by: dict[str, set[str]] = {}
-        self._hub: dict[str, float] = {}
-        self._means: dict[Language, tuple[int, float]] | None = None
+        self.languages = tuple(languages)
+        self._column = {lang: t for t, lang in enumerate(self.languages)}
+        self._slot: dict[str, int] = {}
+        self._id: list[str | None] = []
+        self._free: list[int] = []
+        self._lang = np.full(0, _EMPTY, np.int8)  # slot -> position of its language; -1: free
+        self._nb = np.full((len(self.languages), 0, k), _EMPTY, np.int32)
+        self._sc = np.full((len(self.languages), 0, k), -np.inf, np.float32)
+        self._means: dict[tuple[Language, Language], tuple[int, float]] | None = None
+        self._pending: list[tuple[str, Mapping[Language, Sequence[Hit]]]] = []
 
     def __len__(self) -> int:
-        return len(self._lists)
+        return len(self._slot)
 
     def __contains__(self, doc_id: object) -> bool:
-        return doc_id in self._lists
+        return doc_id in self._slot
 
-    def neighbours(self, doc_id: str) -> tuple[Hit, ...]:
-        return self._lists.get(doc_id, ())
+    def neighbours(self, doc_id: str, toward: Language) -> tuple[Hit, ...]:
+        slot = self._slot.get(doc_id)
+        if slot is None or toward not in self._column:
+            return ()
+        t = self._column[toward]
+        return tuple(
+            Hit(self._id[j] or "", float(v))
+            for j, v in zip(self._nb[t, slot].tolist(), self._sc[t, slot].tolist(), strict=True)
+            if j != _EMPTY
+        )
 
-    def hubness(self, doc_id: str) -> float | None:
-        """Mean cosine to the document's k nearest same-language documents (None: none yet)."""
-        return self._hub.get(doc_id)
+    def hubness(self, doc_id: str, toward: Language) -> float | None:
+        """Mean cosine to the document's k nearest documents of `toward` (None: none yet)."""
+        slot = self._slot.get(doc_id)
+        if slot is None or toward not in self._column:
+            return None
+        counts, means = self._row_means(self._column[toward], np.array([slot]))
+        return float(means[0]) if counts[0] else None
 
-    def language_mean(self, language: Language | None) -> tuple[int, float]:
-        """(documents with a hubness, their mean hubness) in `language`; exactly rounded, so
-        it does not depend on the order documents were added in."""
+    def _row_means(self, t: int, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(entries, mean score) of these rows' lists toward language t (mean 0 if empty)."""
+        valid = self._nb[t, rows] != _EMPTY
+        counts = valid.sum(axis=1)
+        sums = np.where(valid, self._sc[t, rows], 0.0).astype(np.float64).sum(axis=1)
+        return counts, sums / np.maximum(counts, 1)
+
+    def language_mean(self, language: Language | None, toward: Language) -> tuple[int, float]:
+        """(documents of `language` with a hubness toward `toward`, their mean hubness);
+        exactly rounded, so it does not depend on the order documents were added in."""
         if self._means is None:
-            values: dict[Language, list[float]] = {}
-            for doc_id, hub in self._hub.items():
-                values.setdefault(self._language[doc_id], []).append(hub)
-            self._means = {lang: (len(v), math.fsum(v) / len(v)) for lang, v in values.items() if v}
-        return self._means.get(language, (0, 0.0)) if language is not None else (0, 0.0)
+            self._means = {}
+            every = np.arange(len(self._id))
+            for t, to in enumerate(self.languages):
+                counts, means = self._row_means(t, every)
+                for c, lang in enumerate(self.languages):
+                    rows = np.nonzero((self._lang[: len(every)] == c) & (counts > 0))[0]
+                    if len(rows):
+                        total = math.fsum(means[rows].tolist())
+                        self._means[lang, to] = (len(rows), total / len(rows))
+        if language is None:
+            return (0, 0.0)
+        return self._means.get((language, toward), (0, 0.0))
 
     # --- writes ------------------------------------------------------------------------------
 
-    def forget(self, ids: Iterable[str]) -> set[str]:
-        """Drop documents; returns the remaining documents whose lists named one of them
-        (search them again with `refresh` once the index no longer holds the dropped ones)."""
-        gone = {i for i in ids if i in self._lists}
-        stale: set[str] = set()
-        for doc_id in gone:
-            for hit in self._lists.pop(doc_id):
-                listed = self._listed_by.get(hit.id)
-                if listed is not None:
-                    listed.discard(doc_id)
-            stale |= self._listed_by.pop(doc_id, set())
-            self._hub.pop(doc_id, None)
-            del self._language[doc_id]
-        if gone:
-            self._means = None
-        return stale - gone
+    def forget(self, ids: Iterable[str]) -> set[Owner]:
+        """Drop documents; returns the remaining lists that named one of them, which lose
+        those entries now (search them again with `refresh` once the index no longer holds
+        the dropped ones)."""
+        gone = [self._slot.pop(i) for i in dict.fromkeys(ids) if i in self._slot]
+        if not gone:
+            return set()
+        dead = np.array(gone, np.int32)
+        for slot in gone:
+            self._id[slot] = None
+            self._lang[slot] = _EMPTY
+        self._nb[:, dead] = _EMPTY
+        self._sc[:, dead] = -np.inf
+        self._free.extend(gone)
+        n = len(self._id)
+        stale: set[Owner] = set()
+        for t, toward in enumerate(self.languages):
+            hit = np.isin(self._nb[t, :n], dead)
+            rows = np.nonzero(hit.any(axis=1))[0]
+            if len(rows):
+                self._nb[t, rows] = np.where(hit[rows], _EMPTY, self._nb[t, rows])
+                self._sc[t, rows] = np.where(hit[rows], -np.inf, self._sc[t, rows])
+                self._sort_rows(t, rows)
+                stale.update((self._id[r] or "", toward) for r in rows.tolist())
+        self._means = None
+        return stale
 
     def add(
         self, languages: Mapping[str, Language], search: Search, dense: Dense | None = None
     ) -> None:
         """Take in new documents (id -> language), already in the index that `search` reads.
-        With `dense` (every similarity of the new documents to their language, which the
-        exact index can afford), every list is exact; else see the module doc."""
+        With `dense` (every similarity of the new documents to a language, which the exact
+        index can afford), every list is exact; else see the module doc."""
         if not languages:
             return
         for doc_id, language in languages.items():
-            self._language[doc_id] = language
+            self._new_slot(doc_id, language)
+        every_new = np.array([self._slot[i] for i in languages], np.int64)
         for language, ids in _by_language(languages).items():
-            block = dense(ids, language) if dense is not None else None
-            if block is not None:
-                self._add_dense(ids, *block, new=languages)
-                continue
-            for doc_id, hits in zip(ids, search(ids, self.reverse + 1, language), strict=True):
-                others = [h for h in hits if h.id != doc_id][: self.reverse]
-                self._set(doc_id, others[: self.k])
-                for hit in others:
-                    if hit.id not in languages:
-                        self._offer(hit.id, Hit(doc_id, hit.score))
+            rows = np.array([self._slot[i] for i in ids], np.int64)
+            for toward in self.languages:
+                t = self._column[toward]
+                block = dense(ids, toward) if dense is not None else None
+                if block is not None:
+                    self._add_dense(rows, language, t, *block, every_new)
+                    continue
+                found = search(ids, self.reverse + 1, toward)
+                offers: list[tuple[int, int, float]] = []  # (owner row, new row, score)
+                lists = []
+                for row, doc_id, hits in zip(rows.tolist(), ids, found, strict=True):
+                    others = [h for h in hits if h.id != doc_id][: self.reverse]
+                    lists.append(others[: self.k])
+                    for h in others:
+                        if h.id not in languages:
+                            offers.append((self._slot[h.id], row, h.score))
+                self._set_lists(t, rows, lists)
+                if offers:
+                    owner, cand, score = (np.array(x) for x in zip(*offers, strict=True))
+                    self._merge_ragged(self._column[language], owner, cand, score)
         self._means = None
 
     def _add_dense(
-        self, ids: Sequence[str], scores: np.ndarray, others: Sequence[str], new: Container[str]
+        self,
+        rows: np.ndarray,
+        language: Language,
+        t: int,
+        scores: np.ndarray,
+        others: Sequence[str],
+        every_new: np.ndarray,
     ) -> None:
-        """`scores[i, j]`: similarity of ids[i] to others[j] (all documents of the language,
-        the new ones included)."""
-        for doc_id, hits in zip(ids, top_hits(scores, others, self.k + 1), strict=True):
-            self._set(doc_id, [h for h in hits if h.id != doc_id][: self.k])
-        # an older document takes a new one when it beats its list's last entry
-        last = np.array(
-            [self._last_score(z) if z not in new else np.inf for z in others], dtype=np.float32
-        )
-        columns, rows = np.nonzero((scores >= last[None, :]).T)  # grouped by older document
-        values = scores[rows, columns].tolist()
-        offers: dict[int, list[Hit]] = {}
-        for j, i, value in zip(columns.tolist(), rows.tolist(), values, strict=True):
-            offers.setdefault(j, []).append(Hit(ids[i], value))
-        for j, hits in offers.items():
-            self._take(others[j], hits)
+        """`scores[i, j]`: similarity of the new document in `rows[i]` (of `language`) to
+        others[j] (every document of language t, new ones included, sorted by id);
+        `every_new`: the rows of all documents of this `add`, whose lists are computed whole."""
+        if not len(others):
+            return
+        columns = np.fromiter((self._slot[i] for i in others), np.int64, len(others))
+        scores = np.array(scores, dtype=np.float32)
+        scores[rows[:, None] == columns[None, :]] = -np.inf  # never itself
+        nb, sc = _top(scores, columns, self.k)
+        self._nb[t, rows], self._sc[t, rows] = nb, sc
+        # older documents of language t take new ones into their lists toward `language`
+        older = ~np.isin(columns, every_new)
+        if not older.any():
+            return
+        cand_nb, cand_sc = _top(scores[:, older].T, rows, self.k)
+        self._merge(self._column[language], columns[older], cand_nb, cand_sc)
 
-    def _last_score(self, doc_id: str) -> float:
-        current = self._lists.get(doc_id, ())
-        return current[-1].score if len(current) >= self.k else -np.inf
-
-    def refresh(self, ids: Iterable[str], search: Search) -> None:
-        """Search the lists of these documents again (unknown ids are ignored)."""
-        known = {i: self._language[i] for i in sorted(set(ids)) if i in self._language}
-        for language, group in _by_language(known).items():
-            for doc_id, hits in zip(group, search(group, self.k + 1, language), strict=True):
-                self._set(doc_id, [h for h in hits if h.id != doc_id][: self.k])
-        if known:
+    def refresh(self, owners: Iterable[Owner], search: Search) -> None:
+        """Search these lists again (lists of unknown documents are ignored)."""
+        by_toward: dict[Language, list[str]] = {}
+        for doc_id, toward in sorted(set(owners)):
+            if doc_id in self._slot and toward in self._column:
+                by_toward.setdefault(toward, []).append(doc_id)
+        for toward, group in by_toward.items():
+            found = search(group, self.k + 1, toward)
+            lists = [
+                [h for h in hits if h.id != doc_id][: self.k]
+                for doc_id, hits in zip(group, found, strict=True)
+            ]
+            rows = np.array([self._slot[i] for i in group], np.int64)
+            self._set_lists(self._column[toward], rows, lists)
+        if by_toward:
             self._means = None
 
-    def restore(self, doc_id: str, language: Language, hits: Sequence[Hit]) -> None:
-        """Put back a saved list (documents are restored in any order)."""
-        self._language[doc_id] = language
-        self._set(doc_id, list(hits))
+    def restore(
+        self, doc_id: str, language: Language, lists: Mapping[Language, Sequence[Hit]]
+    ) -> None:
+        """Put back saved lists; every document must be restored before any list names it
+        (call `restored` once all are in)."""
+        self._new_slot(doc_id, language)
+        self._pending.append((doc_id, lists))
+
+    def restored(self) -> None:
+        """Resolve the lists given to `restore` (their neighbours are now all known)."""
+        for doc_id, lists in self._pending:
+            row = np.array([self._slot[doc_id]], np.int64)
+            for toward, hits in lists.items():
+                if toward in self._column:
+                    known = [h for h in hits if h.id in self._slot][: self.k]
+                    self._set_lists(self._column[toward], row, [known])
+        self._pending = []
         self._means = None
 
-    def _offer(self, doc_id: str, hit: Hit) -> None:
-        """Take `hit` into the document's list if it beats the last entry (most offers do not:
-        that check is all they cost)."""
-        current = self._lists.get(doc_id)
-        if current is None:
-            return
-        if len(current) >= self.k:
-            last = current[-1]
-            if hit.score < last.score or (hit.score == last.score and hit.id >= last.id):
-                return
-        position = len(current)
-        while position and _key(hit) < _key(current[position - 1]):
-            position -= 1
-        merged = (*current[:position], hit, *current[position:])
-        kept = merged[: self.k]
-        self._lists[doc_id] = kept
-        self._listed_by.setdefault(hit.id, set()).add(doc_id)
-        for dropped in merged[self.k :]:
-            listed = self._listed_by.get(dropped.id)
-            if listed is not None:
-                listed.discard(doc_id)
-        self._hub[doc_id] = math.fsum(h.score for h in kept) / len(kept)
+    # --- arrays ------------------------------------------------------------------------------
 
-    def _take(self, doc_id: str, hits: list[Hit]) -> None:
-        """`_offer` for several hits at once: one merge."""
-        if len(hits) == 1:
-            self._offer(doc_id, hits[0])
-            return
-        current = self._lists.get(doc_id)
-        if current is None:
-            return
-        kept = tuple(sorted([*current, *hits], key=_key)[: self.k])
-        if kept != current:
-            self._replace(doc_id, current, kept)
-
-    def _set(self, doc_id: str, hits: Sequence[Hit]) -> None:
-        self._replace(doc_id, self._lists.get(doc_id, ()), tuple(hits))
-
-    def _replace(self, doc_id: str, current: tuple[Hit, ...], kept: tuple[Hit, ...]) -> None:
-        """Swap a list in, touching the reverse index only where ids changed (this runs about
-        k times per new document: most of the neighbour update's time)."""
-        before = {h.id for h in current}
-        after = {h.id for h in kept}
-        for gone in before - after:
-            listed = self._listed_by.get(gone)
-            if listed is not None:
-                listed.discard(doc_id)
-        for came in after - before:
-            self._listed_by.setdefault(came, set()).add(doc_id)
-        self._lists[doc_id] = kept
-        if kept:
-            self._hub[doc_id] = math.fsum(h.score for h in kept) / len(kept)
+    def _new_slot(self, doc_id: str, language: Language) -> int:
+        if doc_id in self._slot:
+            slot = self._slot[doc_id]
+        elif self._free:
+            slot = self._free.pop()
+            self._id[slot] = doc_id
         else:
-            self._hub.pop(doc_id, None)
+            slot = len(self._id)
+            self._id.append(doc_id)
+            if slot >= self._lang.shape[0]:
+                self._grow(max(64, 2 * slot))
+        self._slot[doc_id] = slot
+        self._lang[slot] = self._column[language]
+        self._nb[:, slot] = _EMPTY
+        self._sc[:, slot] = -np.inf
+        return slot
+
+    def _grow(self, capacity: int) -> None:
+        extra = capacity - self._lang.shape[0]
+        t = len(self.languages)
+        self._lang = np.concatenate([self._lang, np.full(extra, _EMPTY, np.int8)])
+        self._nb = np.concatenate([self._nb, np.full((t, extra, self.k), _EMPTY, np.int32)], 1)
+        self._sc = np.concatenate([self._sc, np.full((t, extra, self.k), -np.inf, np.float32)], 1)
+
+    def _set_lists(self, t: int, rows: np.ndarray, lists: Sequence[Sequence[Hit]]) -> None:
+        nb = np.full((len(rows), self.k), _EMPTY, np.int32)
+        sc = np.full((len(rows), self.k), -np.inf, np.float32)
+        for i, hits in enumerate(lists):
+            known = [h for h in hits if h.id in self._slot][: self.k]
+            for j, h in enumerate(known):
+                nb[i, j], sc[i, j] = self._slot[h.id], h.score
+        self._nb[t, rows], self._sc[t, rows] = nb, sc
+
+    def _merge(self, t: int, rows: np.ndarray, nb: np.ndarray, sc: np.ndarray) -> None:
+        """Each row's list becomes the best k of itself and its candidates (ties: the entry
+        already listed first, then candidates in the order given)."""
+        all_nb = np.concatenate([self._nb[t, rows], nb], axis=1)
+        all_sc = np.concatenate([self._sc[t, rows], sc], axis=1)
+        order = np.argsort(-all_sc, axis=1, kind="stable")[:, : self.k]
+        self._nb[t, rows] = np.take_along_axis(all_nb, order, axis=1)
+        self._sc[t, rows] = np.take_along_axis(all_sc, order, axis=1)
+
+    def _merge_ragged(self, t: int, owner: np.ndarray, cand: np.ndarray, score: np.ndarray) -> None:
+        """`_merge` for (owner row, candidate row, score) triples, any number per owner."""
+        order = np.lexsort((cand, -score, owner))
+        owner, cand, score = owner[order], cand[order], score[order]
+        rows, first = np.unique(owner, return_index=True)
+        rank = np.arange(len(owner)) - np.repeat(first, np.diff(np.append(first, len(owner))))
+        keep = rank < self.k
+        nb = np.full((len(rows), self.k), _EMPTY, np.int32)
+        sc = np.full((len(rows), self.k), -np.inf, np.float32)
+        where = np.searchsorted(rows, owner[keep])
+        nb[where, rank[keep]] = cand[keep]
+        sc[where, rank[keep]] = score[keep]
+        self._merge(t, rows, nb, sc)
+
+    def _sort_rows(self, t: int, rows: np.ndarray) -> None:
+        order = np.argsort(-self._sc[t, rows], axis=1, kind="stable")
+        self._nb[t, rows] = np.take_along_axis(self._nb[t, rows], order, axis=1)
+        self._sc[t, rows] = np.take_along_axis(self._sc[t, rows], order, axis=1)
+
+
+def _top(scores: np.ndarray, columns: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The k best columns of each row of `scores` as (their `columns` values, their scores),
+    best first, ties by column; -inf entries stay empty."""
+    n, m = scores.shape
+    take = min(k, m)
+    if take == 0:
+        return np.full((n, k), _EMPTY, np.int32), np.full((n, k), -np.inf, np.float32)
+    top = (
+        np.argpartition(-scores, take - 1, axis=1)[:, :take]
+        if m > take
+        else np.tile(np.arange(m), (n, 1))
+    )
+    values = np.take_along_axis(scores, top, axis=1)
+    order = np.lexsort((top, -values), axis=-1)
+    top = np.take_along_axis(top, order, axis=1)
+    values = np.take_along_axis(values, order, axis=1)
+    nb = np.full((n, k), _EMPTY, np.int32)
+    sc = np.full((n, k), -np.inf, np.float32)
+    nb[:, :take] = np.where(np.isfinite(values), columns[top], _EMPTY)
+    sc[:, :take] = values
+    return nb, sc
 
 
 def top_hits(scores: np.ndarray, ids: Sequence[str], k: int) -> list[list[Hit]]:

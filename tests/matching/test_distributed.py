@@ -139,8 +139,9 @@ def test_semantic_scores_are_the_engines_calibrated_cosines() -> None:
         for j, b in enumerate(languages):
             assert scores[i, j] == calibrate(float(cosines[i, j]), a, b)
 
-    # with hubness penalties (Engine.hub_penalties): the candidate's penalty comes off its cosine
-    penalties = {"d1": 0.05, "d4": -0.02}
+    # with hubness penalties (Engine.hub_penalties): the candidate's penalty toward the query's
+    # language comes off its cosine
+    penalties = {"d1": (0.05, -0.01, 0.03), "d4": (-0.02, 0.04, 0.0)}
     penalised = corpus_of(
         {f"d{i}": (lang, v) for i, (lang, v) in enumerate(zip(languages, vectors, strict=True))},
         8,
@@ -149,7 +150,8 @@ def test_semantic_scores_are_the_engines_calibrated_cosines() -> None:
     scores = semantic_scores(penalised, slice(0, 6), slice(0, 6))
     for i, a in enumerate(languages):
         for j, b in enumerate(languages):
-            cosine = float(cosines[i, j]) - penalties.get(f"d{j}", 0.0)
+            penalty = penalties.get(f"d{j}", (0.0, 0.0, 0.0))[LANGUAGES.index(a)]
+            cosine = float(cosines[i, j]) - penalty
             assert scores[i, j] == pytest.approx(calibrate(cosine, a, b), abs=1e-12)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from matching import Document, Engine, Scoring
 from matching.hubness import Neighbourhoods
 from matching.index import Hit
-from matching.types import Language
+from matching.types import LANGUAGES, Language
 
 
 def unit(v: np.ndarray) -> np.ndarray:
@@ -19,7 +20,8 @@ def unit(v: np.ndarray) -> np.ndarray:
 
 
 class BruteForce:
-    """An exact same-language search over a dict of vectors (what the engine's index does)."""
+    """An exact search within one language over a dict of vectors (what the engine's index
+    does)."""
 
     def __init__(self) -> None:
         self.vectors: dict[str, np.ndarray] = {}
@@ -37,10 +39,12 @@ class BruteForce:
     def dense(self, ids: Sequence[str], language: Language) -> tuple[np.ndarray, list[str]]:
         others = sorted(i for i in self.vectors if self.languages[i] == language)
         queries = np.vstack([self.vectors[i] for i in ids])
+        if not others:
+            return np.zeros((len(ids), 0), np.float32), others
         return queries @ np.vstack([self.vectors[i] for i in others]).T, others
 
-    def exact(self, doc_id: str, k: int) -> tuple[Hit, ...]:
-        hits = self([doc_id], len(self.vectors), self.languages[doc_id])[0]
+    def exact(self, doc_id: str, k: int, toward: Language) -> tuple[Hit, ...]:
+        hits = self([doc_id], len(self.vectors), toward)[0]
         return tuple(h for h in hits if h.id != doc_id)[:k]
 
 
@@ -76,12 +80,16 @@ def test_lists_equal_an_exact_search_after_adds_replacements_and_removals(how: s
 
     assert len(hubs) == len(search.vectors) == 6 * 9 - 4
     for doc_id in search.vectors:
-        expected = search.exact(doc_id, 4)
-        got = hubs.neighbours(doc_id)
-        assert [h.id for h in got] == [h.id for h in expected]
-        assert [h.score for h in got] == pytest.approx([h.score for h in expected], abs=1e-6)
-        assert all(search.languages[h.id] == search.languages[doc_id] for h in expected)
-        assert hubs.hubness(doc_id) == pytest.approx(np.mean([h.score for h in expected]))
+        for toward in ("ru", "zh"):
+            expected = search.exact(doc_id, 4, toward)
+            got = hubs.neighbours(doc_id, toward)
+            assert [h.id for h in got] == [h.id for h in expected], (doc_id, toward)
+            assert [h.score for h in got] == pytest.approx([h.score for h in expected], abs=1e-6)
+            assert all(search.languages[h.id] == toward for h in expected)
+            mean = np.mean([h.score for h in expected])
+            assert hubs.hubness(doc_id, toward) == pytest.approx(mean)
+        assert hubs.neighbours(doc_id, "en") == ()  # no English documents
+        assert hubs.hubness(doc_id, "en") is None
 
 
 def test_language_mean_does_not_depend_on_the_order_of_writes() -> None:
@@ -95,10 +103,11 @@ def test_language_mean_does_not_depend_on_the_order_of_writes() -> None:
             search.vectors[doc_id] = vectors[doc_id]
             search.languages[doc_id] = "en"
             hubs.add({doc_id: "en"}, search)
-        means.append(hubs.language_mean("en"))
+        means.append(hubs.language_mean("en", "en"))
     assert means[0] == means[1]
     assert means[0][0] == 40
-    assert hubs.language_mean("zh") == (0, 0.0)
+    assert hubs.language_mean("zh", "en") == (0, 0.0)
+    assert hubs.language_mean("en", "zh") == (0, 0.0)
 
 
 class TableEmbedder:
@@ -163,14 +172,79 @@ def test_neighbours_survive_save_and_open_and_follow_removals(
     engine: Engine, tmp_path: Path
 ) -> None:
     ids = engine.ids()
-    before = {i: engine.hubness(i) for i in ids}
+    languages = ("zh", "ru", "en")
+    before = {(i, to): engine.hubness(i, to) for i in ids for to in languages}
     assert all(value is not None for value in before.values())
     engine.save(tmp_path / "index")
     reopened = Engine.open(tmp_path / "index")
-    assert {i: reopened.hubness(i) for i in ids} == before
+    assert {(i, to): reopened.hubness(i, to) for i in ids for to in languages} == before
 
     gone = ids[0]
     reopened.remove([gone])
     assert reopened.hubness(gone) is None
     for doc_id in reopened.ids():
-        assert all(h.id != gone for h in reopened._hubs.neighbours(doc_id))
+        for toward in languages:
+            assert all(h.id != gone for h in reopened._hubs.neighbours(doc_id, toward))
+
+
+def test_an_index_saved_with_same_language_lists_is_brought_up_to_date(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """Before 0007 `neighbours` was one same-language list; such an index computes the
+    lists toward every language on its first read, as if written now."""
+    engine.save(tmp_path / "index")
+    generation = next(p for p in (tmp_path / "index").iterdir() if p.is_dir())
+    records = [
+        json.loads(line)
+        for line in (generation / "documents.jsonl").read_text("utf-8").splitlines()
+    ]
+    for r in records:
+        r["neighbours"] = r["neighbours"][r["language"]]
+    (generation / "documents.jsonl").write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8"
+    )
+    reopened = Engine.open(tmp_path / "index")
+    assert reopened.hub_penalties() == engine.hub_penalties()
+
+
+def cross_corpus() -> tuple[dict[str, np.ndarray], str]:
+    """120 Chinese and 120 Russian documents. "hub" (Russian) sits near 40 Chinese documents
+    but nowhere special among Russian ones; a Chinese query ranks it just above its answer."""
+    rng = np.random.default_rng(5)
+    dim = 48
+    table = {f"zh{i}": unit(rng.normal(size=dim)) for i in range(120)}
+    table.update({f"ru{i}": unit(rng.normal(size=dim)) for i in range(118)})
+    table["hub"] = unit(np.mean([table[f"zh{i}"] for i in range(40)], axis=0))
+    table["answer"] = unit(rng.normal(size=dim))
+    table["query"] = unit(table["answer"] + 1.02 * table["hub"])
+    return table, "query"
+
+
+def test_the_penalty_depends_on_the_query_language() -> None:
+    """CSLS: a document crowded by Chinese documents loses rank for Chinese queries only."""
+    table, query = cross_corpus()
+    engine = Engine(TableEmbedder(table), scoring=Scoring())
+    languages: dict[str, Language] = {t: "zh" if t.startswith("zh") else "ru" for t in table}
+    engine.upsert(
+        [
+            Document(
+                id=t,
+                language=languages[t],
+                fields={"text": t},
+                attributes={"language": frozenset({languages[t]})},
+            )
+            for t in table
+            if t != query
+        ]
+    )
+    hub_zh, answer_zh = engine.hubness("hub", "zh"), engine.hubness("answer", "zh")
+    assert hub_zh is not None and answer_zh is not None and hub_zh > answer_zh + 0.1
+    penalties = engine.hub_penalties()
+    zh, ru = LANGUAGES.index("zh"), LANGUAGES.index("ru")
+    assert penalties["hub"][zh] > 0.05 > abs(penalties["hub"][ru])
+
+    russian_only = {"language": frozenset({"ru"})}
+    for language, best in (("zh", "answer"), ("ru", "hub")):
+        probe = Document(id="q", language=language, fields={"text": query})
+        matches = engine.match(probe, k=1, filters=russian_only)
+        assert matches[0].doc_id == best, language
