@@ -154,6 +154,8 @@ _INDEX_COLUMNS = (
     ("queries", "queries", ","),
     ("recall_synthetic", "recall@10 synthetic", ".4f"),
     ("recall_real", "recall@10 real", ".4f"),
+    ("over_10ms", "queries > 10 ms", ","),
+    ("steal_share", "CPU stolen", ".1%"),
 )
 _SWEEP_COLUMNS = (
     ("size", "size", ","),

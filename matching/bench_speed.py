@@ -161,6 +161,26 @@ def rss_mb() -> float | None:
     return None
 
 
+def cpu_ticks() -> dict[str, int] | None:
+    """The machine's CPU time so far by kind (/proc/stat), to tell how much of a measurement
+    the hypervisor took (steal) or the disk held up (iowait); None where /proc is missing."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    except (OSError, IndexError):
+        return None
+    names = ("user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal")
+    values = dict(zip(names, (int(x) for x in fields), strict=False))
+    values["total"] = sum(int(x) for x in fields[: len(names)])
+    return values
+
+
+def share(before: dict[str, int] | None, after: dict[str, int] | None, kind: str) -> float | None:
+    """The share of all CPU time between two `cpu_ticks` readings spent as `kind`."""
+    if before is None or after is None or after["total"] <= before["total"]:
+        return None
+    return round((after[kind] - before[kind]) / (after["total"] - before["total"]), 4)
+
+
 def release_memory() -> None:
     """Collect garbage and hand freed heap back to the OS, so RSS deltas mean something."""
     gc.collect()
@@ -422,10 +442,19 @@ def measure_queries(
 ) -> dict[str, Any]:
     warm = np.vstack([synthetic, real])[:WARM_UP]
     run_queries(index, warm, np.vstack([truth_synthetic, truth_real])[:WARM_UP])
+    ticks = cpu_ticks()
     lat_s, recall_s = run_queries(index, synthetic, truth_synthetic)
     lat_r, recall_r = run_queries(index, real, truth_real)
+    after = cpu_ticks()
     latencies = np.concatenate([lat_s, lat_r])
+    slow = np.nonzero(latencies > 10.0)[0]
     return {
+        # where the slow queries sit (in query order), and what else the machine did meanwhile
+        "over_10ms": int(len(slow)),
+        "slowest_ms": round(float(latencies.max()), 3) if len(latencies) else None,
+        "slow_between": [int(slow[0]), int(slow[-1])] if len(slow) else None,
+        "steal_share": share(ticks, after, "steal"),
+        "iowait_share": share(ticks, after, "iowait"),
         "queries": len(latencies),
         "p50_ms": round(float(np.percentile(latencies, 50)), 3),
         "p99_ms": round(float(np.percentile(latencies, 99)), 3),
@@ -520,6 +549,8 @@ INDEX_COLUMNS: tuple[Column, ...] = (
     ("queries", "queries", ","),
     ("recall_synthetic", "recall@10 synth", ".4f"),
     ("recall_real", "recall@10 real", ".4f"),
+    ("over_10ms", "queries > 10 ms", ","),
+    ("steal_share", "CPU stolen", ".1%"),
 )
 SWEEP_COLUMNS: tuple[Column, ...] = (
     ("size", "size", ","),
