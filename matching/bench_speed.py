@@ -450,7 +450,7 @@ def measure_queries(
     slow = np.nonzero(latencies > 10.0)[0]
     return {
         # where the slow queries sit (in query order), and what else the machine did meanwhile
-        "over_10ms": int(len(slow)),
+        "over_10ms": len(slow),
         "slowest_ms": round(float(latencies.max()), 3) if len(latencies) else None,
         "slow_between": [int(slow[0]), int(slow[-1])] if len(slow) else None,
         "steal_share": share(ticks, after, "steal"),

@@ -71,6 +71,7 @@ class Neighbourhoods:
         self._sc = np.full((len(self.languages), 0, k), -np.inf, np.float32)
         self._means: dict[tuple[Language, Language], tuple[int, float]] | None = None
         self._pending: list[tuple[str, Mapping[Language, Sequence[Hit]]]] = []
+        self._hubs: np.ndarray | None = None  # with _means: see _statistics
 
     def __len__(self) -> int:
         return len(self._slot)
@@ -94,8 +95,8 @@ class Neighbourhoods:
         slot = self._slot.get(doc_id)
         if slot is None or toward not in self._column:
             return None
-        counts, means = self._row_means(self._column[toward], np.array([slot]))
-        return float(means[0]) if counts[0] else None
+        value = float(self._statistics()[0][self._column[toward], slot])
+        return None if math.isnan(value) else value
 
     def _row_means(self, t: int, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(entries, mean score) of these rows' lists toward language t (mean 0 if empty)."""
@@ -107,19 +108,31 @@ class Neighbourhoods:
     def language_mean(self, language: Language | None, toward: Language) -> tuple[int, float]:
         """(documents of `language` with a hubness toward `toward`, their mean hubness);
         exactly rounded, so it does not depend on the order documents were added in."""
-        if self._means is None:
-            self._means = {}
-            every = np.arange(len(self._id))
-            for t, to in enumerate(self.languages):
-                counts, means = self._row_means(t, every)
-                for c, lang in enumerate(self.languages):
-                    rows = np.nonzero((self._lang[: len(every)] == c) & (counts > 0))[0]
-                    if len(rows):
-                        total = math.fsum(means[rows].tolist())
-                        self._means[lang, to] = (len(rows), total / len(rows))
         if language is None:
             return (0, 0.0)
-        return self._means.get((language, toward), (0, 0.0))
+        return self._statistics()[1].get((language, toward), (0, 0.0))
+
+    def _statistics(
+        self,
+    ) -> tuple[np.ndarray, dict[tuple[Language, Language], tuple[int, float]]]:
+        """Every slot's hubness toward each language (NaN: none) and the language means,
+        computed once after each change: reads far outnumber writes."""
+        if self._means is None or self._hubs is None:
+            n = len(self._id)
+            hubs = np.full((len(self.languages), n), np.nan)
+            means: dict[tuple[Language, Language], tuple[int, float]] = {}
+            for t, to in enumerate(self.languages):
+                counts, row_means = self._row_means(t, np.arange(n))
+                hubs[t] = np.where(counts > 0, row_means, np.nan)
+                for c, lang in enumerate(self.languages):
+                    rows = np.nonzero((self._lang[:n] == c) & (counts > 0))[0]
+                    if len(rows):
+                        means[lang, to] = (
+                            len(rows),
+                            math.fsum(row_means[rows].tolist()) / len(rows),
+                        )
+            self._hubs, self._means = hubs, means
+        return self._hubs, self._means
 
     # --- writes ------------------------------------------------------------------------------
 
@@ -176,7 +189,7 @@ class Neighbourhoods:
                     others = [h for h in hits if h.id != doc_id][: self.reverse]
                     lists.append(others[: self.k])
                     for h in others:
-                        if h.id not in languages:
+                        if h.id not in languages and h.id in self._slot:
                             offers.append((self._slot[h.id], row, h.score))
                 self._set_lists(t, rows, lists)
                 if offers:

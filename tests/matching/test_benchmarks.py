@@ -114,3 +114,14 @@ def test_engine_rank_counts_only_better_non_relevant_documents(embedder: Embedde
     worst = min(scores, key=lambda d: scores[d])
     assert engine_rank(engine, query, "en", {worst}, k=2) == len(LINES["ru"])
     assert engine_rank(engine, query, "en", {"missing"}) == 0
+
+
+def test_scores_among_some_documents_equal_those_of_the_full_ranking(embedder: Embedder) -> None:
+    engine = Engine(embedder)
+    for lang in ("ru", "zh", "en"):
+        engine.upsert([as_document(f"{lang}:{i}", lang, t) for i, t in enumerate(LINES[lang])])
+    query = engine.analyze([as_document("q", "en", LINES["en"][2])])[0]
+    full = engine.scores(query, "en")
+    among = ["zh:1", "en:3", "ru:0", "missing"]
+    assert engine.scores(query, "en", among=among) == {d: full[d] for d in among[:3]}
+    assert engine.scores(query, "en", among=[]) == {}
