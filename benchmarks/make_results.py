@@ -197,7 +197,8 @@ def speed_section(data: dict[str, Any]) -> list[str]:
         f"Machine: {_machine(meta)}; run {meta.get('date', '?')}, "
         f"{_f(meta.get('seconds'), 0)} s; load average (1, 5, 15 min) "
         f"{meta.get('load_average_at_start')} at the start, {meta.get('load_average_at_end')} "
-        "at the end (other jobs shared the cores).",
+        "at the end (the run's own threads count: up to about 2 is this run alone on the two "
+        "cores, more means other jobs shared them).",
         "",
     ]
     targets = data.get("targets") or []
