@@ -47,6 +47,8 @@ Dense = Callable[[Sequence[str], Language], tuple[np.ndarray, Sequence[str]] | N
 
 
 _EMPTY = -1  # slot of an empty list entry (its score is -inf)
+# (hubness of every slot toward each language, NaN: none; (language, toward) -> (count, mean))
+_Statistics = tuple[np.ndarray, dict[tuple[Language, Language], tuple[int, float]]]
 
 
 class Neighbourhoods:
@@ -69,9 +71,8 @@ class Neighbourhoods:
         self._lang = np.full(0, _EMPTY, np.int8)  # slot -> position of its language; -1: free
         self._nb = np.full((len(self.languages), 0, k), _EMPTY, np.int32)
         self._sc = np.full((len(self.languages), 0, k), -np.inf, np.float32)
-        self._means: dict[tuple[Language, Language], tuple[int, float]] | None = None
         self._pending: list[tuple[str, Mapping[Language, Sequence[Hit]]]] = []
-        self._hubs: np.ndarray | None = None  # with _means: see _statistics
+        self._stats: _Statistics | None = None  # derived from the lists; None after a change
 
     def __len__(self) -> int:
         return len(self._slot)
@@ -112,12 +113,10 @@ class Neighbourhoods:
             return (0, 0.0)
         return self._statistics()[1].get((language, toward), (0, 0.0))
 
-    def _statistics(
-        self,
-    ) -> tuple[np.ndarray, dict[tuple[Language, Language], tuple[int, float]]]:
+    def _statistics(self) -> _Statistics:
         """Every slot's hubness toward each language (NaN: none) and the language means,
         computed once after each change: reads far outnumber writes."""
-        if self._means is None or self._hubs is None:
+        if self._stats is None:
             n = len(self._id)
             hubs = np.full((len(self.languages), n), np.nan)
             means: dict[tuple[Language, Language], tuple[int, float]] = {}
@@ -131,8 +130,8 @@ class Neighbourhoods:
                             len(rows),
                             math.fsum(row_means[rows].tolist()) / len(rows),
                         )
-            self._hubs, self._means = hubs, means
-        return self._hubs, self._means
+            self._stats = (hubs, means)
+        return self._stats
 
     # --- writes ------------------------------------------------------------------------------
 
@@ -160,7 +159,7 @@ class Neighbourhoods:
                 self._sc[t, rows] = np.where(hit[rows], -np.inf, self._sc[t, rows])
                 self._sort_rows(t, rows)
                 stale.update((self._id[r] or "", toward) for r in rows.tolist())
-        self._means = None
+        self._stats = None
         return stale
 
     def add(
@@ -195,7 +194,7 @@ class Neighbourhoods:
                 if offers:
                     owner, cand, score = (np.array(x) for x in zip(*offers, strict=True))
                     self._merge_ragged(self._column[language], owner, cand, score)
-        self._means = None
+        self._stats = None
 
     def _add_dense(
         self,
@@ -238,7 +237,7 @@ class Neighbourhoods:
             rows = np.array([self._slot[i] for i in group], np.int64)
             self._set_lists(self._column[toward], rows, lists)
         if by_toward:
-            self._means = None
+            self._stats = None
 
     def restore(
         self, doc_id: str, language: Language, lists: Mapping[Language, Sequence[Hit]]
@@ -254,10 +253,9 @@ class Neighbourhoods:
             row = np.array([self._slot[doc_id]], np.int64)
             for toward, hits in lists.items():
                 if toward in self._column:
-                    known = [h for h in hits if h.id in self._slot][: self.k]
-                    self._set_lists(self._column[toward], row, [known])
+                    self._set_lists(self._column[toward], row, [hits])
         self._pending = []
-        self._means = None
+        self._stats = None
 
     # --- arrays ------------------------------------------------------------------------------
 
@@ -324,23 +322,20 @@ class Neighbourhoods:
 
 
 def _top(scores: np.ndarray, columns: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """The k best columns of each row of `scores` as (their `columns` values, their scores),
-    best first, ties by column; -inf entries stay empty."""
+    """The k best columns of each row of `scores` as (their `columns` values, their scores in
+    the dtype of `scores`), best first, ties by column; -inf entries stay empty."""
     n, m = scores.shape
     take = min(k, m)
+    nb = np.full((n, k), _EMPTY, np.int32)
+    sc = np.full((n, k), -np.inf, scores.dtype)
     if take == 0:
-        return np.full((n, k), _EMPTY, np.int32), np.full((n, k), -np.inf, np.float32)
-    top = (
-        np.argpartition(-scores, take - 1, axis=1)[:, :take]
-        if m > take
-        else np.tile(np.arange(m), (n, 1))
-    )
+        return nb, sc
+    fetch = min(m, k + 8)  # a little extra so that ties at the cut go by column
+    top = np.argpartition(-scores, fetch - 1, axis=1)[:, :fetch]
     values = np.take_along_axis(scores, top, axis=1)
-    order = np.lexsort((top, -values), axis=-1)
+    order = np.lexsort((top, -values), axis=-1)[:, :take]
     top = np.take_along_axis(top, order, axis=1)
     values = np.take_along_axis(values, order, axis=1)
-    nb = np.full((n, k), _EMPTY, np.int32)
-    sc = np.full((n, k), -np.inf, np.float32)
     nb[:, :take] = np.where(np.isfinite(values), columns[top], _EMPTY)
     sc[:, :take] = values
     return nb, sc
@@ -349,17 +344,10 @@ def _top(scores: np.ndarray, columns: np.ndarray, k: int) -> tuple[np.ndarray, n
 def top_hits(scores: np.ndarray, ids: Sequence[str], k: int) -> list[list[Hit]]:
     """The k best columns of each row as hits, best first; `ids` (the columns) must be sorted,
     so that ties, broken by id, are broken by column."""
-    fetch = min(len(ids), k + 8)  # a little extra so ties at the cut go by id
-    if fetch <= 0:
-        return [[] for _ in range(len(scores))]
-    top = np.argpartition(-scores, fetch - 1, axis=1)[:, :fetch]
-    values = np.take_along_axis(scores, top, axis=1)
-    order = np.lexsort((top, -values), axis=-1)[:, :k]
-    columns = np.take_along_axis(top, order, axis=1).tolist()
-    best = np.take_along_axis(values, order, axis=1).tolist()
+    nb, sc = _top(scores, np.arange(len(ids)), k)
     return [
-        [Hit(ids[j], v) for j, v in zip(row, row_values, strict=True)]
-        for row, row_values in zip(columns, best, strict=True)
+        [Hit(ids[j], v) for j, v in zip(row, row_scores, strict=True) if j != _EMPTY]
+        for row, row_scores in zip(nb.tolist(), sc.tolist(), strict=True)
     ]
 
 
