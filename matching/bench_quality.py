@@ -115,11 +115,12 @@ def _documents(texts: Sequence[str], language: Language, prefix: str = "") -> li
 
 class EngineCorpus:
     """The engine's view of one benchmark: a single engine indexing every collection of texts
-    at once, whatever its language, as the platform indexes documents in all three; and each
-    collection's texts analysed as queries. A direction A→B scores the queries of A against
-    the documents of B in that one index, so corpus statistics (cue rarity, and the
-    hubness of a document toward the query's language) come from everything indexed.
-    Collections are named (a language for a parallel folder; "1:en", "2:en"... for STS)."""
+    at once, whatever its language, as the platform indexes documents in all three; each
+    collection's texts are also its queries, with the analyses made when they were indexed.
+    A direction A→B scores the queries of A against the documents of B in that one index, so
+    corpus statistics (cue rarity, and the hubness of a document toward the query's
+    language) come from everything indexed. Collections are named (a language for a parallel
+    folder; "1:en", "2:en"... for STS)."""
 
     def __init__(
         self, embedder: Embedder, collections: Mapping[str, tuple[Language, Sequence[str]]]
@@ -144,9 +145,13 @@ class EngineCorpus:
         return self._engine
 
     def queries(self, name: str) -> list[Analysis]:
+        """The collection's texts as queries: their analyses from indexing, not made again."""
         if name not in self._queries:
-            lang, texts = self.collections[name]
-            self._queries[name] = Engine(self.embedder).analyze(_documents(texts, lang, "q:"))
+            engine = self.engine
+            analyses = [engine.analysis(d) for d in self.ids[name]]
+            self._queries[name] = [a for a in analyses if a is not None]
+            if len(self._queries[name]) != len(analyses):
+                raise RuntimeError(f"{name}: some texts are not in the engine's index")
         return self._queries[name]
 
     def score_matrix(self, source: str, target: str) -> np.ndarray:

@@ -240,6 +240,11 @@ class Engine:
         entry = self._entries.get(doc_id)
         return entry.document if entry else None
 
+    def analysis(self, doc_id: str) -> Analysis | None:
+        """What `analyze` derived from an indexed document when it was written."""
+        entry = self._entries.get(doc_id)
+        return entry.analysis if entry else None
+
     def ids(self) -> list[str]:
         with self._lock:
             return sorted(self._entries)
