@@ -91,21 +91,19 @@ def default_language() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def fresh_index(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[None]:
-    """Each Django test gets its own empty vector index (the engine is process-wide)."""
+def fresh_index(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Each Django test starts from an empty search index: the database is rolled back, so
+    the process-wide engines are dropped and load again from it (qiao.search.holder)."""
     if "django_db_setup" not in request.fixturenames and "db" not in request.fixturenames:
         yield
         return
-    from qiao.exchange.engine import reset_engine
+    from qiao.search.holder import reset
 
-    previous = settings.QIAO_INDEX_DIR
-    settings.QIAO_INDEX_DIR = tmp_path / "index"
-    reset_engine()
+    reset()
     try:
         yield
     finally:
-        settings.QIAO_INDEX_DIR = previous
-        reset_engine()
+        reset()
 
 
 # --- personas --------------------------------------------------------------------------------

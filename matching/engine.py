@@ -19,15 +19,19 @@ Ties are broken by document id, so equal inputs always give equal output.
 
 from __future__ import annotations
 
+import io
 import json
+import marshal
 import math
 import re
+import tempfile
 import threading
-from collections.abc import Collection, Iterable, Mapping, Sequence
+import zipfile
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
 import numpy as np
 
@@ -60,7 +64,11 @@ from matching.types import (
 )
 
 FORMAT = "qiao-matching-engine/1"
+SNAPSHOT_FORMAT = "qiao-matching-snapshot/1"
 DocVector = Literal["text", "passages", "both"]
+# ids -> (passages, one unit row per passage) of each, for documents put without their
+# passages (Analysis.without_passages): an explanation loads only its candidates' passages.
+PassageLoader = Callable[[Sequence[str]], Mapping[str, tuple[tuple[str, ...], np.ndarray]]]
 
 # (offset, scale) per unordered language pair, so that (cosine - offset) / scale ≈ graded
 # similarity / 5 whichever two languages are involved: offset = the expected cosine of an
@@ -109,8 +117,24 @@ class Analysis:
     passage_vectors: np.ndarray  # one unit row per passage
     vector: np.ndarray  # the document vector (unit)
     tokens: tuple[str, ...]  # keyword keys for BM25
-    surfaces: Mapping[str, str]  # keyword key -> first surface form
+    # keyword key -> first surface form; a key written as itself may be missing (a restored
+    # analysis keeps only the others), so read it with .get(key, key)
+    surfaces: Mapping[str, str]
     cues: tuple[Mention, ...]  # numbers, codes, names (unique keys)
+
+    @property
+    def has_passages(self) -> bool:
+        """False for an analysis kept without its passages (every text has at least one)."""
+        return bool(self.passages)
+
+    def without_passages(self) -> Analysis:
+        """The same analysis without the passages and their vectors, which only explanations
+        read: most of its memory (a profile has ~18 passages of 512 floats)."""
+        empty = np.zeros((0, self.vector.shape[0]), np.float32)
+        return replace(self, passages=(), passage_vectors=empty)
+
+    def with_passages(self, passages: tuple[str, ...], vectors: np.ndarray) -> Analysis:
+        return replace(self, passages=passages, passage_vectors=vectors)
 
 
 @dataclass(frozen=True, eq=False)
@@ -193,8 +217,10 @@ class Engine:
         *,
         ann_threshold: int = DEFAULT_ANN_THRESHOLD,
         scoring: Scoring | None = None,
+        passages: PassageLoader | None = None,
     ) -> None:
         self.embedder = embedder
+        self._load_passages = passages
         self.model_name = embedder.name
         self.scoring = scoring or Scoring()
         self._index = VectorIndex(embedder.dim, embedder.name, ann_threshold=ann_threshold)
@@ -304,7 +330,18 @@ class Engine:
         documents = list(latest.values())
         if not documents:
             return
-        analyses = self.analyze(documents)  # outside the lock: embedding is the slow part
+        self.put(documents, self.analyze(documents))  # analyse outside the lock: it embeds
+
+    def put(self, documents: Sequence[Document], analyses: Sequence[Analysis]) -> None:
+        """Add documents analysed beforehand (by `analyze`, or decoded from a store by
+        matching.state), replacing any with the same id: no embedding, so a process can
+        take in what another one analysed."""
+        if len(documents) != len(analyses):
+            raise ValueError(f"{len(documents)} documents but {len(analyses)} analyses")
+        if not documents:
+            return
+        if len({d.id for d in documents}) != len(documents):
+            raise ValueError("put: a document id occurs twice")
         with self._lock:
             ids = [d.id for d in documents]
             self._forget(ids)
@@ -442,7 +479,7 @@ class Engine:
         with self._lock:
             stored = self._entries.get(document.id)
         if stored is not None and stored.document == document:
-            analysis = stored.analysis
+            analysis = self._with_passages([stored.analysis], [document.id])[0]
         else:
             analysis = self.analyze([document])[0]
         return self._rank(analysis, document.language, filters, k, exclude=document.id)
@@ -533,7 +570,27 @@ class Engine:
                 if d in self._entries
             ]
             scored.sort(key=lambda c: (-c.fused, c.doc_id))
-            return [self._explain(query, language, c) for c in scored[:k]]
+            top = scored[:k]
+            targets = [self._entries[c.doc_id].analysis for c in top]
+        # Outside the lock: loading passages may read a store.
+        targets = self._with_passages(targets, [c.doc_id for c in top])
+        with self._lock:
+            return [
+                self._explain(query, language, c, target)
+                for c, target in zip(top, targets, strict=True)
+                if c.doc_id in self._entries  # not removed meanwhile
+            ]
+
+    def _with_passages(self, analyses: list[Analysis], ids: list[str]) -> list[Analysis]:
+        """These analyses with their passages, loaded for those put without them."""
+        missing = [i for i, a in zip(ids, analyses, strict=True) if not a.has_passages]
+        if not missing or self._load_passages is None:
+            return analyses
+        loaded = self._load_passages(missing)
+        return [
+            a.with_passages(*loaded[i]) if not a.has_passages and i in loaded else a
+            for i, a in zip(ids, analyses, strict=True)
+        ]
 
     def _score(
         self,
@@ -590,10 +647,11 @@ class Engine:
                 return None
             return self._hubs.hubness(doc_id, toward or entry.document.language)
 
-    def _explain(self, query: Analysis, language: Language | None, c: _Candidate) -> Match:
+    def _explain(
+        self, query: Analysis, language: Language | None, c: _Candidate, target: Analysis
+    ) -> Match:
         cfg = self.scoring
         entry = self._entries[c.doc_id]
-        target = entry.analysis
         passages = aligned_passages(
             query.passages,
             query.passage_vectors,
@@ -638,6 +696,118 @@ class Engine:
         ]
         useful.sort(key=lambda t: (-index.idf(t), t))
         return tuple(query.surfaces.get(t, t) for t in useful[: self.scoring.terms_shown])
+
+    # --- snapshots ---------------------------------------------------------------------------
+
+    def dump(self, fh: BinaryIO) -> int:
+        """Write everything this engine holds, except passages, as one zip file: a snapshot
+        that `restore` loads without embedding or rebuilding anything (no graph, no
+        neighbour lists, no keyword index to compute), for processes that start from a store
+        (docs/decisions/0008-search-state-in-db.md). Returns how many documents it holds."""
+        with self._lock:
+            self.update_neighbourhoods()
+            ids = sorted(self._entries)
+            entries = [self._entries[i] for i in ids]
+            plain = {
+                "documents": [
+                    (
+                        e.document.id,
+                        e.document.language,
+                        dict(e.document.fields),
+                        {k: frozenset(v) for k, v in e.document.attributes.items()},
+                        e.analysis.tokens,
+                        {k: v for k, v in e.analysis.surfaces.items() if k != v},
+                        tuple((m.key, m.surface) for m in e.analysis.cues),
+                    )
+                    for e in entries
+                ],
+                "bm25": {lang: index.state() for lang, index in self._bm25.items()},
+                "cues": self._cues.state(),
+                "facets": self._facets,
+            }
+            hubs_plain, hubs_arrays = self._hubs.state()
+            plain["hubs"] = hubs_plain
+            header = {
+                "format": SNAPSHOT_FORMAT,
+                "model": self.model_name,
+                "dim": self.embedder.dim,
+                "doc_vector": self.scoring.doc_vector,
+                "count": len(ids),
+            }
+            vectors = (
+                np.vstack([e.analysis.vector for e in entries])
+                if entries
+                else np.zeros((0, self.embedder.dim), np.float32)
+            )
+            with zipfile.ZipFile(fh, "w", zipfile.ZIP_STORED, allowZip64=True) as z:
+                z.writestr("header.json", json.dumps(header))
+                z.writestr("state.marshal", marshal.dumps(plain))
+                _write_array(z, "vectors.npy", vectors)
+                for name, array in hubs_arrays.items():
+                    _write_array(z, f"hubs-{name}.npy", array)
+                with tempfile.TemporaryDirectory() as tmp:
+                    manifest = self._index.write_to(Path(tmp))
+                    z.writestr("index/manifest.json", json.dumps(manifest, ensure_ascii=False))
+                    for file in sorted(Path(tmp).iterdir()):
+                        z.write(file, f"index/{file.name}")
+            return len(ids)
+
+    def restore(self, fh: BinaryIO) -> int:
+        """Load what `dump` wrote into this engine, which must be empty and use the same
+        model; returns how many documents it holds. Raises storage.StorageError for a
+        snapshot this engine cannot take (another model or format)."""
+        with zipfile.ZipFile(fh) as z:
+            header = json.loads(z.read("header.json"))
+            if header.get("format") != SNAPSHOT_FORMAT:
+                raise storage.StorageError(f"not an engine snapshot ({header.get('format')})")
+            check_model(str(header["model"]), self.model_name, where="this snapshot")
+            if header.get("doc_vector") != self.scoring.doc_vector:
+                raise storage.StorageError("snapshot made with other document vectors")
+            plain = marshal.loads(z.read("state.marshal"))
+            vectors = _read_array(z, "vectors.npy")
+            hubs_arrays = {n: _read_array(z, f"hubs-{n}.npy") for n in ("lang", "nb", "sc")}
+            with tempfile.TemporaryDirectory(dir=self._index.spill_dir) as tmp:
+                for name in z.namelist():
+                    if name.startswith("index/") and name != "index/manifest.json":
+                        (Path(tmp) / name.removeprefix("index/")).write_bytes(z.read(name))
+                # A row file stays open after its directory is gone (POSIX).
+                index = VectorIndex.read_from(
+                    json.loads(z.read("index/manifest.json")),
+                    Path(tmp),
+                    model=self.model_name,
+                    ann_threshold=self._index.ann_threshold,
+                )
+        no_passages = np.zeros((0, self.embedder.dim), np.float32)
+        entries: dict[str, _Entry] = {}
+        by_language: dict[Language, set[str]] = {lang: set() for lang in LANGUAGES}
+        for row, (doc_id, language, fields, attributes, tokens, surfaces, cues) in enumerate(
+            plain["documents"]
+        ):
+            entries[doc_id] = _Entry(
+                Document(doc_id, language, fields, attributes),
+                Analysis(
+                    passages=(),
+                    passage_vectors=no_passages,
+                    vector=vectors[row],
+                    tokens=tokens,
+                    surfaces=surfaces,  # sparse: read with .get(key, key)
+                    cues=tuple(_new_tuple(Mention, cue) for cue in cues),
+                ),
+            )
+            by_language[language].add(doc_id)
+        with self._lock:
+            if self._entries:
+                raise RuntimeError("restore: the engine already holds documents")
+            self._index = index
+            self._entries = entries
+            self._by_language = by_language
+            for lang, state in plain["bm25"].items():
+                self._bm25[lang].restore_state(state)
+            self._cues.restore_state(plain["cues"])
+            self._facets = plain["facets"]
+            self._hubs.restore_state(plain["hubs"], hubs_arrays)
+            self._hub_new, self._hub_stale = {}, set()
+        return len(entries)
 
     # --- persistence -------------------------------------------------------------------------
 
@@ -756,6 +926,21 @@ class Engine:
 
 
 # --- pure helpers ------------------------------------------------------------------------------
+
+
+_new_tuple = tuple.__new__  # a NamedTuple without its Python-level __new__: restores faster
+
+
+def _write_array(z: zipfile.ZipFile, name: str, array: np.ndarray) -> None:
+    with z.open(name, "w", force_zip64=True) as fh:
+        np.save(fh, np.ascontiguousarray(array), allow_pickle=False)
+
+
+def _read_array(z: zipfile.ZipFile, name: str) -> np.ndarray:
+    with z.open(name) as fh:
+        array: np.ndarray = np.load(io.BytesIO(fh.read()), allow_pickle=False)
+        return array
+
 
 _controller: Any = None
 

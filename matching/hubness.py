@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -238,6 +239,32 @@ class Neighbourhoods:
             self._set_lists(self._column[toward], rows, lists)
         if by_toward:
             self._stats = None
+
+    def state(self) -> tuple[tuple[Any, ...], dict[str, np.ndarray]]:
+        """(plain values, arrays) of every list, for a snapshot; `restore_state` takes them."""
+        if self._pending:
+            raise RuntimeError("restored lists are still pending: call restored() first")
+        n = len(self._id)
+        arrays: dict[str, np.ndarray] = {
+            "lang": self._lang[:n],
+            "nb": self._nb[:, :n],
+            "sc": self._sc[:, :n],
+        }
+        return (self.k, self.reverse, self.languages, self._id, self._free), arrays
+
+    def restore_state(self, plain: tuple[Any, ...], arrays: Mapping[str, np.ndarray]) -> None:
+        k, reverse, languages, ids, free = plain
+        if (k, tuple(languages)) != (self.k, self.languages):
+            raise ValueError(f"lists of k={k} over {languages}, not k={self.k}")
+        self.reverse = int(reverse)
+        self._id = list(ids)
+        self._free = list(free)
+        self._slot = {doc_id: slot for slot, doc_id in enumerate(self._id) if doc_id is not None}
+        self._lang = np.array(arrays["lang"], np.int8)
+        self._nb = np.array(arrays["nb"], np.int32)
+        self._sc = np.array(arrays["sc"], np.float32)
+        self._pending = []
+        self._stats = None
 
     def restore(
         self, doc_id: str, language: Language, lists: Mapping[Language, Sequence[Hit]]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -81,6 +81,17 @@ class BM25Index:
 
     def add_text(self, doc_id: str, text: str) -> None:
         self.add(doc_id, self.tokenizer(text))
+
+    def state(self) -> tuple[Any, ...]:
+        """Everything indexed, as plain dicts (marshal-able), for a snapshot."""
+        return (self._postings, self._lengths, self._terms, self._total_len)
+
+    def restore_state(self, state: tuple[Any, ...]) -> None:
+        postings, lengths, terms, total = state
+        self._postings = postings
+        self._lengths = lengths
+        self._terms = terms
+        self._total_len = int(total)
 
     def remove(self, ids: Iterable[str]) -> None:
         for doc_id in ids:
@@ -194,6 +205,15 @@ class CueIndex:
 
     def keys(self, doc_id: str) -> frozenset[str]:
         return self._keys.get(doc_id, frozenset())
+
+    def state(self) -> tuple[Any, ...]:
+        """Everything indexed, as plain dicts and sets (marshal-able), for a snapshot."""
+        return (self._docs, self._keys)
+
+    def restore_state(self, state: tuple[Any, ...]) -> None:
+        docs, keys = state
+        self._docs = docs
+        self._keys = keys
 
     def rarity(self, keys: Iterable[str]) -> dict[str, float]:
         """1 for a cue in at most one document, falling with its document frequency

@@ -19,10 +19,10 @@ from pathlib import Path
 # management command's own options.
 PASSTHROUGH: dict[str, tuple[str, str]] = {
     "migrate": ("migrate", "create or upgrade the database schema"),
-    "worker": ("db_worker", "run the background-task worker (indexing, matching, e-mail)"),
+    "worker": ("worker", "run the background worker (indexing, matching, e-mail); run 1 or more"),
     "import": ("import_profiles", "import profiles from CSV, XLSX or JSONL (validates first)"),
     "export": ("export_profiles", "export profiles to CSV, XLSX or JSONL"),
-    "reindex": ("reindex", "rebuild the matching index and all matches"),
+    "reindex": ("reindex", "index every collection and re-match (--check, --repair, --force)"),
     "search": ("search_profiles", 'search published profiles: qiao search "text"'),
     "expire": ("expire_profiles", "expire profiles past their validity (run daily)"),
     "load-demo": ("load_demo", "load the sample data and build the index"),
@@ -99,7 +99,13 @@ def _serve(host: str, port: int, threads: int) -> None:
     import waitress
     from django.core.wsgi import get_wsgi_application
 
-    waitress.serve(get_wsgi_application(), host=host, port=port, threads=threads)
+    application = get_wsgi_application()
+    from qiao.search.holder import start_following
+
+    # The search engines load from the database and follow its changes in a thread of their
+    # own, so no request waits for a catch-up.
+    start_following()
+    waitress.serve(application, host=host, port=port, threads=threads)
 
 
 def _start_worker() -> subprocess.Popen[bytes]:

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "qiao.core",
+    "qiao.search",
     "qiao.accounts",
     "qiao.organizations",
     "qiao.exchange",
@@ -211,16 +212,27 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Matching engine (framework-free library `matching`, wired in qiao.exchange.engine).
+# Matching engine (framework-free library `matching`, used only through qiao.search).
 QIAO_EMBEDDING_MODEL = os.environ.get("QIAO_EMBEDDING_MODEL", "use-multilingual-v3-int8")
-QIAO_INDEX_DIR = Path(os.environ.get("QIAO_INDEX_DIR", DATA_DIR / "index"))
+# Search (qiao.search, docs/decisions/0008-search-state-in-db.md): the database holds
+# every document's state; each process follows its change log.
+QIAO_SEARCH_POLL_SECONDS = float(os.environ.get("QIAO_SEARCH_POLL_SECONDS", "0.5"))
+QIAO_SEARCH_SWEEP_SECONDS = float(os.environ.get("QIAO_SEARCH_SWEEP_SECONDS", "0.5"))
+QIAO_SEARCH_LEASE_SECONDS = int(os.environ.get("QIAO_SEARCH_LEASE_SECONDS", "120"))
+QIAO_SEARCH_RECONCILE_SECONDS = int(os.environ.get("QIAO_SEARCH_RECONCILE_SECONDS", "3600"))
+QIAO_SEARCH_TOMBSTONE_DAYS = int(os.environ.get("QIAO_SEARCH_TOMBSTONE_DAYS", "7"))
+# A worker writes a checkpoint of the engines (new processes start from it) every this many
+# seconds when at least this many changes came since the last one.
+QIAO_SEARCH_CHECKPOINT_SECONDS = int(os.environ.get("QIAO_SEARCH_CHECKPOINT_SECONDS", "300"))
+QIAO_SEARCH_CHECKPOINT_CHANGES = int(os.environ.get("QIAO_SEARCH_CHECKPOINT_CHANGES", "100"))
+QIAO_SEARCH_ANN_THRESHOLD = int(os.environ.get("QIAO_SEARCH_ANN_THRESHOLD", "20000"))
 QIAO_MATCHES_PER_PROFILE = int(os.environ.get("QIAO_MATCHES_PER_PROFILE", "10"))
 QIAO_PROFILE_VALIDITY_DAYS = 365
 # Search hides results below this match quality (0-100): on the demo data, unrelated profiles
 # score under 7 and the weakest relevant ones about 10 (docs/matching.md; issue #3 derives
 # the threshold from graded STS data).
 QIAO_SEARCH_MIN_QUALITY = float(os.environ.get("QIAO_SEARCH_MIN_QUALITY", "8"))
-# Internships and jobs (qiao.careers): their own index next to QIAO_INDEX_DIR ("<dir>-careers").
+# Internships and jobs (qiao.careers).
 QIAO_CV_MAX_BYTES = 5 * 1024 * 1024
 # A talent-pool match at or above this quality goes into the digest e-mails.
 QIAO_POOL_MIN_QUALITY = float(os.environ.get("QIAO_POOL_MIN_QUALITY", "30"))

@@ -25,7 +25,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-QIAO_INDEX_DIR = _TMP / "index"
+QIAO_SEARCH_POLL_SECONDS = 0.0  # every read sees the writes before it
 MEDIA_ROOT = _TMP / "media"
 QIAO_PRIVATE_MEDIA_ROOT = _TMP / "private"
 STATIC_ROOT = _TMP / "static"  # WhiteNoise warns when it does not exist

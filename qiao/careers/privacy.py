@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from qiao.careers.models import Application, PoolMatch, TalentProfile
 from qiao.core.errors import NotAllowed
+from qiao.search.collections.careers import talent_key
+from qiao.search.services import search_request
 
 if TYPE_CHECKING:
     from qiao.accounts.models import User
@@ -113,7 +115,6 @@ def account_delete(*, actor: User, user: User) -> None:
         raise NotAllowed(
             _("Accounts of organisation representatives and staff are closed by the secretariat.")
         )
-    from qiao.careers import tasks
     from qiao.careers.services import _delete_cv_file
 
     with transaction.atomic():
@@ -131,5 +132,5 @@ def account_delete(*, actor: User, user: User) -> None:
             profile.delete()  # pool matches and allowed employers cascade
             if cv_name:
                 transaction.on_commit(lambda: _delete_cv_file(cv_name))
-            transaction.on_commit(lambda: tasks.index_profile.enqueue(profile_id))
+            search_request(collection="careers", sources=[talent_key(profile_id)])
         user.delete()

@@ -14,9 +14,18 @@ from datetime import date
 import numpy as np
 from django.db.models import IntegerChoices
 
-from matching import Engine, Explanation
-from qiao.careers import engine as careers_engine
 from qiao.careers.models import LEVEL_CHOICES, Posting, TalentProfile
+from qiao.search.collections.careers import (
+    NAME,
+    POSTING,
+    TALENT,
+    posting_document,
+    posting_key,
+    talent_document,
+    talent_key,
+)
+from qiao.search.selectors import ids_filter, search_embed, search_match, search_text
+from qiao.search.types import Explanation
 
 # Two skills, in any languages, count as the same when their embeddings are this close. On the
 # bundled multilingual model, translations of a skill name score 0.75-0.95 (сварка/焊接 0.78),
@@ -114,7 +123,7 @@ def dates_met(posting: Posting, profile: TalentProfile) -> bool:
 
 
 def align_skills(
-    embedder_engine: Engine, wanted: list[str], offered: list[str]
+    wanted: list[str], offered: list[str]
 ) -> tuple[tuple[SkillPair, ...], tuple[str, ...]]:
     """Each wanted skill paired with the closest offered one, across languages."""
     wanted = [w for w in wanted if w.strip()]
@@ -123,7 +132,7 @@ def align_skills(
         return (), ()
     if not offered:
         return (), tuple(wanted)
-    vectors = embedder_engine.embedder.embed(wanted + offered)
+    vectors = search_embed(wanted + offered)
     sims = vectors[: len(wanted)] @ vectors[len(wanted) :].T
     pairs: list[SkillPair] = []
     missing: list[str] = []
@@ -151,14 +160,13 @@ def _passages(explanation: Explanation, posting_is_query: bool) -> tuple[Passage
 
 
 def _fit(
-    engine: Engine,
     posting: Posting,
     profile: TalentProfile,
     score: float,
     explanation: Explanation | None,
     posting_is_query: bool,
 ) -> Fit:
-    skills, missing = align_skills(engine, list(posting.skills), list(profile.skills))
+    skills, missing = align_skills(list(posting.skills), list(profile.skills))
     return Fit(
         posting=posting,
         profile=profile,
@@ -179,24 +187,23 @@ def rank_candidates(
     posting: Posting, profiles: Iterable[TalentProfile], *, k: int = 50
 ) -> list[Fit]:
     """The given profiles (already restricted to those the viewer may see), best fit first."""
-    by_doc = {careers_engine.talent_doc_id(p.pk): p for p in profiles}
+    by_doc = {talent_key(p.pk): p for p in profiles}
     if not by_doc:
         return []
-    engine = careers_engine.get_engine()
-    query = careers_engine.posting_to_document(posting)
-    hits = engine.match(
-        query,
-        filters={"kind": {careers_engine.TALENT}, "id": set(by_doc)},
+    hits = search_match(
+        collection=NAME,
+        document=posting_document(posting),
+        filters={"kind": {TALENT}, **ids_filter(by_doc)},
         k=min(len(by_doc), CANDIDATE_POOL),
     )
     fits = [
-        _fit(engine, posting, by_doc[h.doc_id], h.score, h.explanation, True)
+        _fit(posting, by_doc[h.doc_id], h.score, h.explanation, True)
         for h in hits
         if h.doc_id in by_doc
     ]
     # A profile saved a moment ago may not be indexed yet: shown, checked, but scored 0.
     seen = {h.doc_id for h in hits}
-    fits += [_fit(engine, posting, p, 0.0, None, True) for d, p in by_doc.items() if d not in seen]
+    fits += [_fit(posting, p, 0.0, None, True) for d, p in by_doc.items() if d not in seen]
     fits.sort(key=Fit.sort_key)
     return fits[:k]
 
@@ -209,18 +216,17 @@ def rank_postings(
     only_meeting: bool = False,
 ) -> list[Fit]:
     """The given published postings, those whose hard requirements the candidate meets first."""
-    by_doc = {careers_engine.posting_doc_id(p.pk): p for p in postings}
+    by_doc = {posting_key(p.pk): p for p in postings}
     if not by_doc:
         return []
-    engine = careers_engine.get_engine()
-    query = careers_engine.profile_to_document(profile)
-    hits = engine.match(
-        query,
-        filters={"kind": {careers_engine.POSTING}, "id": set(by_doc)},
+    hits = search_match(
+        collection=NAME,
+        document=talent_document(profile),
+        filters={"kind": {POSTING}, **ids_filter(by_doc)},
         k=min(len(by_doc), CANDIDATE_POOL),
     )
     fits = [
-        _fit(engine, by_doc[h.doc_id], profile, h.score, h.explanation, False)
+        _fit(by_doc[h.doc_id], profile, h.score, h.explanation, False)
         for h in hits
         if h.doc_id in by_doc
     ]
@@ -234,20 +240,23 @@ def search_candidates(
     query: str, profiles: Iterable[TalentProfile], *, k: int = 50
 ) -> list[tuple[TalentProfile, float]]:
     """Talent profiles (already restricted to the visible ones) for a query in any language."""
-    by_doc = {careers_engine.talent_doc_id(p.pk): p for p in profiles}
+    by_doc = {talent_key(p.pk): p for p in profiles}
     if not by_doc or not query.strip():
         return []
-    hits = careers_engine.get_engine().search(
-        query, filters={"kind": {careers_engine.TALENT}, "id": set(by_doc)}, k=k
+    hits = search_text(
+        collection=NAME, query=query, filters={"kind": {TALENT}, **ids_filter(by_doc)}, k=k
     )
     return [(by_doc[h.doc_id], round(float(h.score), 1)) for h in hits if h.doc_id in by_doc]
 
 
 def fit_for(posting: Posting, profile: TalentProfile) -> Fit:
     """One pair, e.g. for an application page; unindexed documents are analysed on the fly."""
-    engine = careers_engine.get_engine()
-    query = careers_engine.posting_to_document(posting)
-    hits = engine.match(query, filters={"id": {careers_engine.talent_doc_id(profile.pk)}}, k=1)
+    hits = search_match(
+        collection=NAME,
+        document=posting_document(posting),
+        filters=ids_filter({talent_key(profile.pk)}),
+        k=1,
+    )
     if hits:
-        return _fit(engine, posting, profile, hits[0].score, hits[0].explanation, True)
-    return _fit(engine, posting, profile, 0.0, None, True)
+        return _fit(posting, profile, hits[0].score, hits[0].explanation, True)
+    return _fit(posting, profile, 0.0, None, True)

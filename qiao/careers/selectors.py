@@ -91,14 +91,13 @@ def postings_search(
     """Published postings for a query in any of the three languages, best first."""
     from django.conf import settings
 
-    from qiao.careers import engine
+    from qiao.search.collections.careers import NAME, posting_key
+    from qiao.search.selectors import ids_filter, search_text
 
-    allowed = {engine.posting_doc_id(p.pk): p for p in postings_open(user=user, filters=filters)}
+    allowed = {posting_key(p.pk): p for p in postings_open(user=user, filters=filters)}
     if not allowed or not query.strip():
         return []
-    hits = engine.get_engine().search(
-        query, filters={"kind": {engine.POSTING}, "id": set(allowed)}, k=k
-    )
+    hits = search_text(collection=NAME, query=query, filters=ids_filter(allowed), k=k)
     return [
         (allowed[h.doc_id], round(float(h.score), 1))
         for h in hits

@@ -29,6 +29,9 @@ from qiao.careers.models import (
 )
 from qiao.core.errors import NotAllowed, ServiceError
 from qiao.core.languages import ContentLanguage
+from qiao.search.collections.careers import posting_key, talent_key
+from qiao.search.selectors import detect_language
+from qiao.search.services import search_request
 
 if TYPE_CHECKING:
     from qiao.accounts.models import User
@@ -51,8 +54,6 @@ def _language_name(code: str) -> str:
 
 def check_text_language(text: str, declared: str) -> None:
     """The declared language must be the one the text is written in."""
-    from matching.text import detect_language
-
     detected = detect_language(text)
     if detected is None:
         raise ValidationError(
@@ -211,11 +212,10 @@ def _record_posting(
     )
 
 
-def _schedule_posting_index(posting_id: int, *, rematch: bool = False) -> None:
-    from qiao.careers import tasks
-
-    task = tasks.rematch_posting if rematch else tasks.index_posting
-    transaction.on_commit(lambda: task.enqueue(posting_id))
+def _schedule_posting_index(posting_id: int) -> None:
+    """In the posting's transaction: indexing it (and re-matching the talent pool against it
+    once published, qiao.search.collections.careers) commits with the change."""
+    search_request(collection="careers", sources=[posting_key(posting_id)])
 
 
 def posting_create(*, actor: User, employer: Organization, data: PostingData) -> Posting:
@@ -284,7 +284,7 @@ def posting_update(*, actor: User, posting: Posting, data: PostingData) -> Posti
         else:
             locked.save()
             if was_published:
-                _schedule_posting_index(locked.pk, rematch=bool(changed))
+                _schedule_posting_index(locked.pk)
     posting.refresh_from_db()
     return posting
 
@@ -311,9 +311,7 @@ def _posting_transition(
             setattr(locked, name, value)
         locked.save()
         _record_posting(locked, actor, from_status, note)
-        if to == PostingStatus.PUBLISHED:
-            _schedule_posting_index(locked.pk, rematch=True)
-        elif from_status == PostingStatus.PUBLISHED:
+        if to == PostingStatus.PUBLISHED or from_status == PostingStatus.PUBLISHED:
             _schedule_posting_index(locked.pk)
     posting.refresh_from_db()
     return posting
@@ -461,10 +459,7 @@ def talent_profile_save(
             profile.allowed_employers.set(data.allowed_employers)
             if old_cv and old_cv != (profile.cv.name if profile.cv else ""):
                 transaction.on_commit(lambda: _delete_cv_file(old_cv))
-            profile_id = profile.pk
-            from qiao.careers import tasks
-
-            transaction.on_commit(lambda: tasks.index_profile.enqueue(profile_id))
+            search_request(collection="careers", sources=[talent_key(profile.pk)])
     except BaseException:
         if written:
             _delete_cv_file(written)  # the row was rolled back: do not keep its file

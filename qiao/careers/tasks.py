@@ -1,28 +1,11 @@
-"""Background work: just another interface onto the same services."""
+"""Background work: just another interface onto the same services. (Indexing runs in
+qiao.search, which re-matches the talent pool against each published posting it indexes.)"""
 
 from __future__ import annotations
 
 from django_tasks import task
 
-from qiao.careers import engine, pool, services
-
-
-@task()
-def index_posting(posting_id: int) -> None:
-    engine.index_posting(posting_id)
-
-
-@task()
-def rematch_posting(posting_id: int) -> int:
-    """A posting was published: index it and re-match the talent pool against it."""
-    if not engine.index_posting(posting_id):
-        return 0
-    return pool.pool_rematch_posting(posting_id=posting_id)
-
-
-@task()
-def index_profile(profile_id: int) -> None:
-    engine.index_profile(profile_id)
+from qiao.careers import pool, services
 
 
 @task()

@@ -80,7 +80,7 @@ def deciders_for(profile: Profile) -> list[User]:
 
 
 def _message_language(text: str, actor: User) -> str:
-    from matching.text import detect_language
+    from qiao.search.selectors import detect_language
 
     return detect_language(text) or content_language_for_ui(actor.preferred_language)
 

@@ -18,12 +18,13 @@ from django.db import transaction
 from qiao.accounts.models import Role, User
 from qiao.alliance.demo import load_alliance
 from qiao.events.demo import load_event
-from qiao.exchange import engine, importing, services
+from qiao.exchange import importing, services
 from qiao.exchange.models import Profile, Sector
 from qiao.governance.demo import load_governance
 from qiao.organizations.models import Organization
 from qiao.programmes.demo import load_programmes
 from qiao.resources.demo import load_resources
+from qiao.search.services import search_checkpoint, search_reconcile
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "demo_data"
 DEMO_PASSWORD = "qiao-demo-2026"
@@ -155,8 +156,8 @@ def load_demo(
         users = load_users()
         log(f"{sectors} sectors, {organizations} organisations, {len(users)} demo users")
         secretariat = next(u for u in users if u.role == Role.SECRETARIAT)
-        # The index is rebuilt once below instead of one background task per profile.
-        with services.deferred_indexing(schedule=False):
+        # One outbox write for every profile instead of one request each.
+        with services.deferred_indexing():
             created = load_profiles(actor=secretariat, progress=progress)
         from qiao.deals import demo as deals_demo
 
@@ -176,8 +177,7 @@ def load_demo(
             "sample alliance: {members} members, {prospects} prospective members, "
             "{specialties} specialties".format(**alliance)
         )
-    log(f"{created} sample profiles imported; building the matching index")
-    indexed = engine.rebuild_index(progress=progress)
+    log(f"{created} sample profiles imported")
     from qiao.careers.demo import load_careers
 
     careers = load_careers(password=DEMO_PASSWORD, actor=secretariat)
@@ -186,28 +186,23 @@ def load_demo(
     sessions = load_training(
         password=DEMO_PASSWORD, trainees=[u for u in users if u.role == Role.BROKER]
     )
-    from qiao.training.engine import rebuild_index as rebuild_case_index
-
-    case_texts = rebuild_case_index()
-    from qiao.training.models import Assignment
-    from qiao.training.sandbox import index_assignment
-
-    for assignment_id in Assignment.objects.values_list("pk", flat=True):
-        index_assignment(assignment_id)
     from qiao.assessment.demo import load_assessment
 
     questions = load_assessment()
     from qiao.assessment.demo import load_pilot
 
     certificates = load_pilot(secretariat=secretariat)
+    log("building the search index (every collection) and the matches")
+    drift = {d.collection: d.expected for d in search_reconcile(everything=True)}
+    search_checkpoint()
     log(
         f"sample technology-manager training: first cohort with {sessions} sessions, "
-        f"{case_texts} case texts indexed, {questions} quiz questions; a pilot cohort with "
+        f"{drift['cases']} case texts indexed, {questions} quiz questions; a pilot cohort with "
         f"{len(certificates)} certificates, e.g. /training/certificates/verify/"
         f"{certificates[0].number if certificates else ''}/"
     )
     log(
         f"{careers.postings} sample internships and jobs, {careers.students} sample students, "
-        f"{careers.indexed} careers documents indexed"
+        f"{drift['careers']} careers documents indexed"
     )
-    return DemoSummary(sectors, organizations, len(users), created, indexed)
+    return DemoSummary(sectors, organizations, len(users), created, drift["profiles"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -99,3 +100,34 @@ def free_slots(*, event: Event, organizations: list[Organization]) -> list[datet
     """Meeting times at which none of these organisations has a meeting yet."""
     busy = busy_slots(event=event, organizations=organizations)
     return [slot for slot in event.meeting_slots() if slot not in busy]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    organization: Organization
+    score: float
+    shared_terms: tuple[str, ...]
+
+
+def suggest_partners(
+    organization: Organization, participants: list[Organization], *, k: int = 5
+) -> list[Suggestion]:
+    """Meeting partners among the other participants, ranked by the matching engine: their
+    descriptions, in whatever language each wrote, against one's own."""
+    from qiao.search.collections.organisations import NAME, organisation_document
+    from qiao.search.selectors import ids_filter, search_match
+
+    others = {str(o.pk): o for o in participants if o.pk != organization.pk and o.description}
+    if not organization.description or not others:
+        return []
+    hits = search_match(
+        collection=NAME,
+        document=organisation_document(organization),
+        filters=ids_filter(others),
+        k=k,
+    )
+    return [
+        Suggestion(others[h.doc_id], round(h.score), h.explanation.shared_terms[:5])
+        for h in hits
+        if h.doc_id in others
+    ]

@@ -33,7 +33,6 @@ from qiao.events.models import (
     RegistrationStatus,
     Speaker,
 )
-from qiao.events.suggest import suggest_partners
 
 PAGE_SIZE = 20
 
@@ -215,7 +214,7 @@ def meetings(request: HttpRequest, pk: int) -> HttpResponse:
             "partner": partner,
             "schedule": [(slot, by_slot.get(slot)) for slot in event.meeting_slots()],
             "meetings": my_meetings,
-            "suggestions": suggest_partners(mine, participants),
+            "suggestions": selectors.suggest_partners(mine, participants),
             "participants": others,
             "reason_form": ReasonForm(),
         },

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
-from qiao.exchange.engine import RankedProfile, explanation_to_json, get_engine
+from qiao.exchange.matches import RankedProfile
 from qiao.exchange.models import Match, Profile, ProfileStatus, Sector
+from qiao.search.selectors import explanation_json, search_text
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -131,7 +132,7 @@ def profile_search(
             for p in profile_list_published(user=user, filters=filters)[:k]
         ]
         return SearchResults(query="", items=items)
-    hits = get_engine().search(query, filters=filters.engine_filters(), k=k)
+    hits = search_text(collection="profiles", query=query, filters=filters.engine_filters(), k=k)
     found = profiles_visible_to(user).filter(
         pk__in=[int(h.doc_id) for h in hits], status=ProfileStatus.PUBLISHED
     )
@@ -140,7 +141,7 @@ def profile_search(
         RankedProfile(
             profile=by_id[int(h.doc_id)],
             score=float(h.score),
-            explanation=explanation_to_json(h.explanation),
+            explanation=explanation_json(h.explanation),
         )
         for h in hits
         if int(h.doc_id) in by_id and h.score >= settings.QIAO_SEARCH_MIN_QUALITY

@@ -27,6 +27,8 @@ from qiao.exchange.models import (
     ProfileStatus,
     Sector,
 )
+from qiao.search.selectors import detect_language
+from qiao.search.services import search_request
 
 if TYPE_CHECKING:
     from qiao.accounts.models import User
@@ -88,8 +90,6 @@ def _apply(profile: Profile, data: ProfileData) -> None:
 
 def check_profile_language(data: ProfileData) -> None:
     """The declared language must be the one the text is written in."""
-    from matching.text import detect_language
-
     detected = detect_language(f"{data.title}\n{data.summary}\n{data.description}")
     if detected is None:
         raise ValidationError(
@@ -126,10 +126,10 @@ _deferred = threading.local()
 
 
 @contextmanager
-def deferred_indexing(*, schedule: bool = True) -> Iterator[list[int]]:
-    """Bulk writes (import, demo data): collect the profiles to index instead of one task
-    each, then enqueue a single batch task after commit (or none, when the caller rebuilds
-    the index itself). Nested calls add to the outermost collection. Yields the ids."""
+def deferred_indexing() -> Iterator[list[int]]:
+    """Bulk writes (import, demo data): collect the profiles to index and ask for them in one
+    outbox write at the end, instead of one per profile. Nested calls add to the outermost
+    collection. Yields the ids."""
     outer: list[int] | None = getattr(_deferred, "ids", None)
     if outer is not None:
         yield outer
@@ -140,22 +140,17 @@ def deferred_indexing(*, schedule: bool = True) -> Iterator[list[int]]:
         yield ids
     finally:
         _deferred.ids = None
-    if schedule and ids:
-        from qiao.exchange.tasks import index_profiles
-
-        batch = sorted(set(ids))
-        transaction.on_commit(lambda: index_profiles.enqueue(batch))
+    if ids:
+        search_request(collection="profiles", sources=[str(pk) for pk in ids])
 
 
 def _schedule_indexing(profile: Profile) -> None:
+    """In the transaction that changed the profile: the index request commits with it."""
     deferred: list[int] | None = getattr(_deferred, "ids", None)
     if deferred is not None:
         deferred.append(profile.pk)
         return
-    from qiao.exchange.tasks import index_profile
-
-    profile_id = profile.pk
-    transaction.on_commit(lambda: index_profile.enqueue(profile_id))
+    search_request(collection="profiles", sources=[str(profile.pk)])
 
 
 def profile_create(*, actor: User, organization: Organization, data: ProfileData) -> Profile:

@@ -20,8 +20,8 @@ from qiao.core.errors import ServiceError
 from qiao.core.http import acting_user
 from qiao.core.languages import content_language_for_ui
 from qiao.exchange import permissions, selectors, services
-from qiao.exchange.engine import RankedProfile
 from qiao.exchange.forms import MatchStatusForm, ProfileForm, RejectForm, SearchForm
+from qiao.exchange.matches import RankedProfile
 from qiao.exchange.models import Match, MatchStatus, PartnershipType, Profile, ProfileStatus
 from qiao.organizations.models import Country
 from qiao.organizations.selectors import organizations_managed_by

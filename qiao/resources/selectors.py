@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
 
-from qiao.resources import search as engine_search
 from qiao.resources.models import Authorship, AuthorStatus, Resource, ResourceChange
 
 if TYPE_CHECKING:
@@ -40,10 +39,35 @@ def resource_list(*, filters: ResourceFilters) -> list[tuple[Resource, float | N
     if filters.level:
         qs = qs.filter(level=filters.level)
     if filters.query.strip():
-        return [
-            (resource, score) for resource, score in engine_search.search(filters.query, list(qs))
-        ]
+        return _ranked(filters.query, list(qs))
     return [(resource, None) for resource in qs.order_by("-updated_at", "-id")]
+
+
+def _ranked(
+    query: str, resources: list[Resource], k: int = 20
+) -> list[tuple[Resource, float | None]]:
+    """The resources that fit the query best (through whichever language version fits),
+    with their 0–100 match quality."""
+    from django.conf import settings
+
+    from qiao.search.collections.resources import NAME, resource_pk_of
+    from qiao.search.selectors import search_text
+
+    by_pk = {r.pk: r for r in resources}
+    if not by_pk:
+        return []
+    hits = search_text(
+        collection=NAME,
+        query=query,
+        filters={"resource": frozenset(str(pk) for pk in by_pk)},
+        k=k * 3,
+    )
+    best: dict[int, float] = {}
+    for hit in hits:
+        pk = resource_pk_of(hit.doc_id)
+        if pk in by_pk and hit.score >= settings.QIAO_SEARCH_MIN_QUALITY:
+            best.setdefault(pk, hit.score)  # hits come best first
+    return [(by_pk[pk], round(score)) for pk, score in list(best.items())[:k]]
 
 
 def resource_get(*, resource_id: int) -> Resource:

@@ -26,6 +26,7 @@ from qiao.resources.models import (
     ResourceChange,
     ResourceVersion,
 )
+from qiao.search.services import search_request
 
 if TYPE_CHECKING:
     from qiao.organizations.models import Organization
@@ -64,6 +65,11 @@ def _log(
     ResourceChange.objects.create(
         resource=resource, actor=actor, action=action, fields=fields or [], note=note[:2000]
     )
+
+
+def _reindex(resource: Resource) -> None:
+    """In the change's transaction: the search request commits with it."""
+    search_request(collection="resources", sources=[str(resource.pk)])
 
 
 def _email_invitation(authorship: Authorship) -> None:
@@ -134,6 +140,7 @@ def resource_publish(
         )
         _add_version(resource, actor, content)
         _log(resource, actor, ChangeAction.PUBLISHED)
+        _reindex(resource)
     return resource
 
 
@@ -142,8 +149,7 @@ def resource_update(
 ) -> Resource:
     """Change a resource's description (texts, language, specialty, level, licence,
     organisations, co-developed mark). The history records who changed which fields; the
-    content changes through new versions. The search picks the new text up at once: its
-    engine is keyed on each resource's `updated_at`."""
+    content changes through new versions."""
     if not permissions.can_edit(actor, resource):
         raise NotAllowed(_("Only the authors and their organisations change a resource."))
     with transaction.atomic():
@@ -168,6 +174,7 @@ def resource_update(
         stored.save()
         stored.organizations.set(organizations)
         _log(stored, actor, ChangeAction.EDITED, fields=changed)
+        _reindex(stored)
     return stored
 
 
@@ -186,6 +193,7 @@ def resource_withdraw(*, actor: User, resource: Resource, reason: str) -> Resour
         locked.withdrawal_reason = reason
         locked.save(update_fields=["withdrawn_at", "withdrawal_reason", "updated_at"])
         _log(locked, actor, ChangeAction.WITHDRAWN, note=reason)
+        _reindex(locked)
     return locked
 
 
@@ -200,6 +208,7 @@ def resource_restore(*, actor: User, resource: Resource) -> Resource:
         locked.withdrawal_reason = ""
         locked.save(update_fields=["withdrawn_at", "withdrawal_reason", "updated_at"])
         _log(locked, actor, ChangeAction.RESTORED)
+        _reindex(locked)
     return locked
 
 

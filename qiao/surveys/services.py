@@ -220,9 +220,9 @@ def response_save(
 
 
 def response_to_request(*, actor: User, invitation: Invitation) -> Profile:
-    from matching.text import detect_language
     from qiao.exchange import services as exchange
     from qiao.exchange.models import DevelopmentStage, IPRStatus, ProfileKind, Sector
+    from qiao.search.selectors import detect_language
 
     if not permissions.can_convert_response(actor, invitation):
         raise NotAllowed(_("You may not turn this response into a request."))

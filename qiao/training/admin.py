@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.http import HttpRequest
 
+from qiao.search.services import search_request
 from qiao.training.models import (
     Assignment,
     Case,
@@ -17,7 +18,6 @@ from qiao.training.models import (
     Session,
     TrainingProgramme,
 )
-from qiao.training.tasks import index_sandbox
 
 
 class ModuleInline(admin.TabularInline[Module, TrainingProgramme]):
@@ -98,6 +98,6 @@ class AssignmentAdmin(admin.ModelAdmin[Assignment]):
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        # The pool lives in the sandbox index only, never in the live one.
-        assignment_id = form.instance.pk
-        transaction.on_commit(lambda: index_sandbox.enqueue(assignment_id))
+        # The pool lives in the sandbox collection only, never in the live one.
+        with transaction.atomic():
+            search_request(collection="sandbox", sources=[str(form.instance.pk)])

@@ -160,9 +160,12 @@ def case_list(*, user: AnyUser, query: str = "") -> list[Case]:
         visible = visible.filter(published=True)
     if not query.strip():
         return list(visible)
-    from qiao.training.engine import search_cases
+    from qiao.search.collections.cases import NAME, case_pk_of
+    from qiao.search.selectors import search_text
 
-    ranked = [pk for pk, _score in search_cases(query)]
+    ranked = list(
+        dict.fromkeys(case_pk_of(m.doc_id) for m in search_text(collection=NAME, query=query, k=60))
+    )[:20]  # each case once, through its best-fitting language version
     by_pk = visible.in_bulk(ranked)
     return [by_pk[pk] for pk in ranked if pk in by_pk]
 
@@ -206,10 +209,19 @@ def attempt_workspace(*, attempt: Attempt, query: str = "") -> Workspace:
     pool = attempt.assignment.offers.all()
     offers: list[tuple[SandboxOffer, float | None]]
     if query.strip():
-        from qiao.training.sandbox import search
+        from qiao.search.collections.sandbox import NAME, offer_pk_of
+        from qiao.search.selectors import search_text
 
         by_pk = pool.in_bulk()
-        offers = [(by_pk[pk], s) for pk, s in search(attempt.assignment, query) if pk in by_pk]
+        hits = search_text(
+            collection=NAME,
+            query=query,
+            filters={"assignment": {str(attempt.assignment_id)}},
+            k=10,
+        )
+        offers = [
+            (by_pk[offer_pk_of(h.doc_id)], h.score) for h in hits if offer_pk_of(h.doc_id) in by_pk
+        ]
     else:
         offers = [(offer, None) for offer in pool]
     done = set(attempt.steps.values_list("item_id", flat=True))

@@ -25,6 +25,7 @@ from qiao.deals.models import AgreementType, Deal, DealEventKind, DealStage
 from qiao.exchange.models import Sector
 from qiao.organizations.models import Organization
 from qiao.resources.files import MAX_RESOURCE_BYTES, RESOURCE_TYPES
+from qiao.search.services import search_request
 from qiao.training import permissions
 from qiao.training.models import (
     ApplicationStatus,
@@ -215,10 +216,7 @@ def attendance_record(
 
 
 def _reindex_case(case: Case) -> None:
-    from qiao.training.tasks import index_case
-
-    case_id = case.pk
-    transaction.on_commit(lambda: index_case.enqueue(case_id))
+    search_request(collection="cases", sources=[str(case.pk)])
 
 
 def case_publish(*, actor: User, case: Case, published: bool) -> Case:
@@ -426,10 +424,7 @@ def case_text_save(*, actor: User, case: Case, language: str, text: Mapping[str,
 
 
 def _reindex_pool(assignment: Assignment) -> None:
-    from qiao.training.tasks import index_sandbox
-
-    assignment_id = assignment.pk
-    transaction.on_commit(lambda: index_sandbox.enqueue(assignment_id))
+    search_request(collection="sandbox", sources=[str(assignment.pk)])
 
 
 def _check_assignment(

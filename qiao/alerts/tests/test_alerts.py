@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,9 +19,11 @@ from qiao.alerts.models import SavedSearch
 from qiao.alerts.tasks import send_alerts
 from qiao.core.errors import NotAllowed
 from qiao.core.testing.factories import ProfileFactory
-from qiao.exchange.engine import index_profile
 from qiao.exchange.models import Profile, ProfileKind
 from qiao.organizations.models import Organization
+from qiao.search.testing import index_now
+
+_QUEUE_ONLY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 
 def _save(user: User, **kwargs: Any) -> SavedSearch:
@@ -41,7 +43,10 @@ def _publish(org: Organization, language: str, hours_ago: float = 1, **kwargs: A
         published_at=timezone.now() - timedelta(hours=hours_ago)
     )
     profile.refresh_from_db()
-    index_profile(profile.pk)
+    # Indexing announces the profile, which queues its immediate alerts (test_immediate.py);
+    # these tests are about the scheduled runs, so the queued task is left unrun here.
+    with override_settings(TASKS=_QUEUE_ONLY):
+        index_now("profiles", [profile.pk])
     return profile
 
 

@@ -16,9 +16,9 @@ from qiao.alerts import services
 from qiao.alerts.models import AlertDelivery, SavedSearch
 from qiao.core.testing.factories import ProfileFactory, UserFactory
 from qiao.exchange import services as exchange_services
-from qiao.exchange.engine import get_engine
 from qiao.exchange.models import Profile, ProfileStatus
 from qiao.organizations.models import Organization
+from qiao.search.selectors import search_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +73,9 @@ def test_publication_alerts_immediate_searches_in_each_recipients_language(
 
     _publish(broker, submitted, django_capture_on_commit_callbacks)
 
-    assert str(submitted.pk) in get_engine()  # the alert went out after indexing
+    assert str(submitted.pk) in search_ids(
+        collection="profiles"
+    )  # the alert went out after indexing
     by_recipient = {m.to[0]: m for m in mail.outbox}
     assert sorted(by_recipient) == sorted(u.email for u in recipients.values())
     for language, user in recipients.items():
@@ -124,14 +126,14 @@ def test_publication_queues_indexing_then_the_alert_task(
 ) -> None:
     from django_tasks import default_task_backend
 
-    from qiao.exchange.tasks import index_profile
+    from qiao.search.tasks import process_pending
 
     _save(outsider, query=QUERIES[UILanguage.EN], frequency="immediate")
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     _publish(broker, submitted, django_capture_on_commit_callbacks)
     queued = default_task_backend.results  # type: ignore[attr-defined]
-    assert [r.task.name for r in queued] == ["index_profile"]
+    assert [r.task.name for r in queued] == ["process_pending"]
     assert mail.outbox == []
-    index_profile.call(submitted.pk)  # what the worker does with the queued task
-    assert [r.task.name for r in queued] == ["index_profile", "send_immediate_alerts"]
+    process_pending.call()  # what the worker does with the queued task
+    assert [r.task.name for r in queued] == ["process_pending", "send_immediate_alerts"]
     assert queued[-1].args == [submitted.pk]

@@ -8,10 +8,11 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from qiao.accounts.models import User
-from qiao.careers import engine
 from qiao.careers.models import Application, Posting, PostingStatus, TalentProfile
 from qiao.careers.tests.factories import PostingFactory
 from qiao.organizations.models import Organization
+from qiao.search.collections.careers import posting_key, talent_key
+from qiao.search.testing import index_now
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,7 @@ def other_student_api(other_student: User) -> APIClient:
 
 def test_public_list_and_search(anon_api: APIClient, posting: Posting) -> None:
     draft = PostingFactory.create(employer=posting.employer)
-    engine.index_posting(posting.pk)
+    index_now("careers", [posting_key(posting.pk)])
     rows = anon_api.get(reverse("api:careers-postings")).json()
     assert [r["posting"]["id"] for r in rows] == [posting.pk]
     rows = anon_api.get(reverse("api:careers-postings"), {"q": "焊接实习"}).json()
@@ -71,7 +72,7 @@ def test_candidates_for_posting(
     code: int,
 ) -> None:
     Application.objects.create(posting=posting, candidate=student)
-    engine.index_profile(student_profile.pk)
+    index_now("careers", [talent_key(student_profile.pk)])
     response = request.getfixturevalue(persona).get(
         reverse("api:careers-candidates", args=[posting.pk])
     )
@@ -86,7 +87,7 @@ def test_candidates_for_posting(
 def test_recommended_for_student_only(
     student_api: APIClient, employer_api: APIClient, posting: Posting
 ) -> None:
-    engine.index_posting(posting.pk)
+    index_now("careers", [posting_key(posting.pk)])
     fits = student_api.get(reverse("api:careers-recommended")).json()
     assert fits[0]["posting"]["id"] == posting.pk
     assert employer_api.get(reverse("api:careers-recommended")).status_code == 403

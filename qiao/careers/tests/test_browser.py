@@ -9,9 +9,10 @@ import pytest
 from django.core import mail
 
 from qiao.accounts.models import User
-from qiao.careers import engine
 from qiao.careers.models import Application, Posting, TalentProfile
 from qiao.careers.tests.factories import PostingFactory
+from qiao.search.collections.careers import posting_key, talent_key
+from qiao.search.testing import index_now
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -30,8 +31,8 @@ def test_chinese_student_finds_and_applies_to_russian_internship(
 
     other = PostingFactory.create(language="en", status="published")  # logistics, unrelated
     for p in (posting, other):
-        engine.index_posting(p.pk)
-    engine.index_profile(student_profile.pk)
+        index_now("careers", [posting_key(p.pk)])
+    index_now("careers", [talent_key(student_profile.pk)])
     page = browser_page
     login_browser(student)  # type: ignore[operator]
 

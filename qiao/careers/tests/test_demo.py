@@ -10,6 +10,7 @@ from qiao.careers import ranking, selectors
 from qiao.careers.demo import load_careers
 from qiao.careers.models import Application, Posting, PostingStatus, TalentProfile
 from qiao.demo.loader import DEMO_PASSWORD, load_organizations, load_users
+from qiao.search.testing import index_everything
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +20,7 @@ def careers_demo() -> None:
     load_organizations()
     users = load_users()
     load_careers(password=DEMO_PASSWORD, actor=next(u for u in users if u.role == Role.SECRETARIAT))
+    index_everything()  # what the demo loader does once everything is loaded
 
 
 def test_sample_postings_and_profiles_in_three_languages(careers_demo: None) -> None:

@@ -9,10 +9,13 @@ from django.core import mail
 from django.core.management import call_command
 
 from qiao.accounts.models import User
-from qiao.careers import engine, pool, services
+from qiao.careers import pool, services
 from qiao.careers.models import Application, PoolMatch, PostingStatus, TalentProfile
 from qiao.careers.tests.factories import PostingFactory, TalentProfileFactory
 from qiao.organizations.models import Organization
+from qiao.search.collections.careers import talent_key
+from qiao.search.selectors import search_ids
+from qiao.search.testing import index_now
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +35,7 @@ def test_publishing_rematches_pool_and_digests_go_to_both_sides(
     weak_russian.in_talent_pool = True
     weak_russian.save()
     for p in (student_profile, not_in_pool, weak_russian):
-        engine.index_profile(p.pk)
+        index_now("careers", [talent_key(p.pk)])
     posting = PostingFactory.create(
         employer=ru_enterprise, status=PostingStatus.SUBMITTED, min_russian=3
     )
@@ -67,7 +70,7 @@ def test_already_applied_candidates_are_not_matched_again(
 ) -> None:
     student_profile.in_talent_pool = True
     student_profile.save()
-    engine.index_profile(student_profile.pk)
+    index_now("careers", [talent_key(student_profile.pk)])
     posting = PostingFactory.create(employer=ru_enterprise, status=PostingStatus.PUBLISHED)
     Application.objects.create(posting=posting, candidate=student)
     assert pool.pool_rematch_posting(posting_id=posting.pk) == 0
@@ -85,9 +88,11 @@ def test_reindex_command(posting: object, student_profile: TalentProfile) -> Non
     from io import StringIO
 
     out = StringIO()
-    call_command("careers_reindex", stdout=out)
-    assert "2 postings and talent profiles indexed" in out.getvalue()
-    assert engine.talent_doc_id(student_profile.pk) in engine.get_engine()
+    call_command("reindex", "careers", stdout=out)
+    # The report is from before the repair: one posting and one talent profile to index.
+    assert out.getvalue().splitlines()[1].split() == ["careers", "2", "0", "2", "0", "0", "2"]
+    assert "(2 drifting documents were repaired)" in out.getvalue()
+    assert talent_key(student_profile.pk) in search_ids(collection="careers")
 
 
 def test_daily_command_enqueues_the_housekeeping_task(

@@ -14,10 +14,13 @@ from django.test import Client
 from django.urls import reverse
 
 from qiao.accounts.models import User
-from qiao.careers import engine, selectors, services
+from qiao.careers import selectors, services
 from qiao.careers.models import PoolMatch, Posting, PostingEvent, PostingStatus, TalentProfile
 from qiao.careers.tests.factories import PostingFactory
 from qiao.organizations.models import Organization
+from qiao.search.collections.careers import posting_key, talent_key
+from qiao.search.selectors import search_ids
+from qiao.search.testing import index_now
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +36,7 @@ def _data(posting: Posting, **changes: object) -> services.PostingData:
 def pool_student(student_profile: TalentProfile) -> TalentProfile:
     student_profile.in_talent_pool = True
     student_profile.save()
-    engine.index_profile(student_profile.pk)
+    index_now("careers", [talent_key(student_profile.pk)])
     return student_profile
 
 
@@ -43,12 +46,12 @@ def strict_posting(ru_enterprise: Organization) -> Posting:
     posting = PostingFactory.create(
         employer=ru_enterprise, status=PostingStatus.PUBLISHED, min_russian=5
     )
-    engine.index_posting(posting.pk)
+    index_now("careers", [posting_key(posting.pk)])
     return posting
 
 
 def _indexed(posting: Posting) -> bool:
-    return engine.posting_doc_id(posting.pk) in engine.get_engine()
+    return posting_key(posting.pk) in search_ids(collection="careers")
 
 
 def test_substance_change_goes_back_to_review_then_rematches_on_publish(
@@ -156,7 +159,7 @@ def test_rematch_drops_unsent_matches_that_no_longer_hold_and_keeps_sent_ones(
     from qiao.careers.tests.factories import TalentProfileFactory
 
     told = TalentProfileFactory.create(language="zh", in_talent_pool=True)
-    engine.index_profile(told.pk)
+    index_now("careers", [talent_key(told.pk)])
     posting = PostingFactory.create(
         employer=ru_enterprise, status=PostingStatus.SUBMITTED, min_russian=3
     )

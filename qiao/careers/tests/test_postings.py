@@ -10,11 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from qiao.accounts.models import User
-from qiao.careers import engine, services
+from qiao.careers import services
 from qiao.careers.models import Posting, PostingEvent, PostingStatus
 from qiao.careers.tests.factories import PostingFactory
 from qiao.core.errors import NotAllowed, ServiceError
 from qiao.organizations.models import Organization
+from qiao.search.collections.careers import posting_key
+from qiao.search.selectors import search_ids
+from qiao.search.testing import index_now
 
 pytestmark = pytest.mark.django_db
 
@@ -181,7 +184,7 @@ def test_only_secretariat_publishes(
     posting.refresh_from_db()
     assert (posting.status == PostingStatus.PUBLISHED) is allowed
     if allowed:
-        assert engine.posting_doc_id(posting.pk) in engine.get_engine()
+        assert posting_key(posting.pk) in search_ids(collection="careers")
     else:
         assert response.status_code in (403, 404)
 
@@ -258,7 +261,7 @@ def test_search_across_languages_with_filters(anon_client: Client) -> None:
     logistics = PostingFactory.create(language="en", status=PostingStatus.PUBLISHED)
     draft = PostingFactory.create(language="ru")
     for p in (welding, logistics, draft):
-        engine.index_posting(p.pk)
+        index_now("careers", [posting_key(p.pk)])
     response = anon_client.get(reverse("careers:postings"), {"q": "焊接实习"})
     results = [p for p, _score in response.context["results"]]
     assert results[0] == welding
@@ -344,7 +347,7 @@ def test_reject_by_role(
 def test_recommended_page(
     request: pytest.FixtureRequest, posting: Posting, persona: str, status: int
 ) -> None:
-    engine.index_posting(posting.pk)
+    index_now("careers", [posting_key(posting.pk)])
     response = request.getfixturevalue(persona).get(reverse("careers:recommended"))
     assert response.status_code == status
     if status == 200:

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from qiao.accounts.models import User
-from qiao.careers import engine, privacy
+from qiao.careers import privacy
 from qiao.careers.models import (
     Application,
     ApplicationEvent,
@@ -22,6 +22,9 @@ from qiao.careers.models import (
     TalentProfile,
 )
 from qiao.core.errors import NotAllowed
+from qiao.search.collections.careers import talent_key
+from qiao.search.selectors import search_ids
+from qiao.search.testing import index_now
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +44,7 @@ def full_student(student: User, student_profile: TalentProfile, posting: Posting
     )
     ApplicationEvent.objects.create(application=app, actor=student, to_status="submitted")
     PoolMatch.objects.create(posting=posting, profile=student_profile, score=61.0)
-    engine.index_profile(student_profile.pk)
+    index_now("careers", [talent_key(student_profile.pk)])
     return student
 
 
@@ -84,7 +87,7 @@ def test_delete_account_anonymises_and_leaves_nothing_orphaned(
 ) -> None:
     cv_path = Path(student_profile.cv.path)
     profile_id = student_profile.pk
-    assert engine.talent_doc_id(profile_id) in engine.get_engine()
+    assert talent_key(profile_id) in search_ids(collection="careers")
     url = reverse("careers:delete-account")
     response = student_client.post(url, {})  # not confirmed: nothing happens
     assert response.status_code == 200
@@ -96,7 +99,7 @@ def test_delete_account_anonymises_and_leaves_nothing_orphaned(
     assert not TalentProfile.objects.filter(pk=profile_id).exists()
     assert not PoolMatch.objects.exists()
     assert not cv_path.exists()
-    assert engine.talent_doc_id(profile_id) not in engine.get_engine()
+    assert talent_key(profile_id) not in search_ids(collection="careers")
     application = Application.objects.get()
     assert application.candidate is None
     assert application.cover_letter == "" and application.anonymised_at is not None

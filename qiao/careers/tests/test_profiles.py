@@ -13,10 +13,12 @@ from django.test import Client
 from django.urls import reverse
 
 from qiao.accounts.models import User
-from qiao.careers import engine
 from qiao.careers.models import Application, Posting, PostingStatus, TalentProfile
 from qiao.careers.tests.factories import PostingFactory, StudentFactory
 from qiao.organizations.models import Organization
+from qiao.search.collections.careers import talent_key
+from qiao.search.selectors import search_ids
+from qiao.search.testing import index_now
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +85,7 @@ def test_student_creates_profile_with_pdf_cv(
     assert stored.is_relative_to(Path(settings.QIAO_PRIVATE_MEDIA_ROOT))
     assert not stored.is_relative_to(Path(settings.MEDIA_ROOT))
     assert "Wang" not in stored.name
-    assert engine.talent_doc_id(profile.pk) in engine.get_engine()
+    assert talent_key(profile.pk) in search_ids(collection="careers")
 
 
 def test_docx_accepted_and_old_cv_file_removed(
@@ -288,7 +290,7 @@ def test_talent_search_across_languages_with_level_filter(
 ) -> None:
     russian = TalentProfile.objects.get(user=other_student)
     for p in (student_profile, russian):
-        engine.index_profile(p.pk)
+        index_now("careers", [talent_key(p.pk)])
     response = secretariat_client.get(reverse("careers:talent-search"), {"q": "сварщик"})
     assert response.context["results"][0][0] == student_profile  # written in zh
     response = secretariat_client.get(

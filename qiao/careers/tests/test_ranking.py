@@ -7,16 +7,18 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from qiao.careers import engine, ranking
+from qiao.careers import ranking
 from qiao.careers.models import PostingStatus
 from qiao.careers.tests.factories import PostingFactory, TalentProfileFactory
+from qiao.search.collections.careers import posting_key, talent_key
+from qiao.search.testing import index_now
 
 pytestmark = pytest.mark.django_db
 
 
 def _index(*profiles: object) -> None:
     for profile in profiles:
-        engine.index_profile(profile.pk)  # type: ignore[attr-defined]
+        index_now("careers", [talent_key(profile.pk)])  # type: ignore[attr-defined]
 
 
 def test_chinese_welder_ranks_first_for_russian_welding_internship() -> None:
@@ -86,7 +88,7 @@ def test_postings_for_a_candidate_across_languages() -> None:
     logistics = PostingFactory.create(language="en", status=PostingStatus.PUBLISHED)
     cars = PostingFactory.create(language="zh", status=PostingStatus.PUBLISHED, min_english=6)
     for p in (welding, logistics, cars):
-        engine.index_posting(p.pk)
+        index_now("careers", [posting_key(p.pk)])
     student = TalentProfileFactory.create(language="zh", english_level=2)
     fits = ranking.rank_postings(student, [welding, logistics, cars])
     assert fits[0].posting == welding
@@ -95,9 +97,8 @@ def test_postings_for_a_candidate_across_languages() -> None:
 
 
 def test_skill_alignment_threshold_examples() -> None:
-    e = engine.get_engine()
     pairs, missing = ranking.align_skills(
-        e, ["сварка", "чтение чертежей", "Excel"], ["焊接", "электромонтаж", "statistics"]
+        ["сварка", "чтение чертежей", "Excel"], ["焊接", "электромонтаж", "statistics"]
     )
     assert [(p.wanted, p.offered) for p in pairs] == [("сварка", "焊接")]
     assert missing == ("чтение чертежей", "Excel")

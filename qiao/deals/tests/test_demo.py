@@ -22,7 +22,8 @@ def sample_world() -> User:
     loader.load_organizations()
     users = loader.load_users()
     secretariat = next(u for u in users if u.role == "secretariat")
-    with services.deferred_indexing(schedule=False):
+    # One outbox request for all; it is never processed here (nothing commits in the test).
+    with services.deferred_indexing():
         loader.load_profiles(actor=secretariat)
     return next(u for u in users if u.role == "broker")
 

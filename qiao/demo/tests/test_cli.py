@@ -42,7 +42,7 @@ def test_qiao_demo_serves_a_working_platform(tmp_path: Path) -> None:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "QIAO_INDEX_DIR")
+        if key not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")
     }
     env.update(QIAO_DATA_DIR=str(tmp_path / "var"), PYTHONUNBUFFERED="1")
     log = tmp_path / "demo.log"

@@ -12,6 +12,7 @@ from qiao.events.forms import slot_value
 from qiao.events.models import Event, Meeting, MeetingStatus
 from qiao.events.tests.conftest import slot
 from qiao.organizations.models import Organization
+from qiao.search.testing import index_now
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -37,6 +38,8 @@ def test_booking_a_one_to_one_meeting(
     ru_org.description = "Колледж готовит сварщиков и ищет партнёров в Китае."
     ru_org.description_language = "ru"
     ru_org.save()
+    # Saved directly, not through a service: index their descriptions here.
+    index_now("organisations", [cn_org.pk, ru_org.pk])
     page = browser_page
 
     login_browser(cn_rep)

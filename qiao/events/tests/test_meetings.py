@@ -19,6 +19,7 @@ from qiao.events import services
 from qiao.events.models import Event, Meeting, MeetingSeat, MeetingStatus
 from qiao.events.tests.conftest import register, slot
 from qiao.organizations.models import Country, Organization
+from qiao.search.testing import index_now
 
 pytestmark = pytest.mark.django_db
 
@@ -240,6 +241,8 @@ def test_the_engine_suggests_the_partner_that_fits_across_languages(
         description_language="ru",
     )
     register(UserFactory.create(organization=bakery), participants)
+    # Saved directly, not through a service: index their descriptions here.
+    index_now("organisations", [cn_org.pk, ru_org.pk, bakery.pk])
     response = cn_rep_client.get(reverse("events:meetings", args=[participants.pk]))
     suggestions = response.context["suggestions"]
     assert suggestions[0].organization == ru_org

@@ -9,9 +9,9 @@ import pytest
 
 from qiao.accounts.models import User
 from qiao.core.testing.factories import PASSWORD, ProfileFactory
-from qiao.exchange.engine import index_profile
 from qiao.exchange.models import Match, ProfileKind
 from qiao.organizations.models import Organization
+from qiao.search.testing import index_now
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -31,8 +31,8 @@ def test_russian_representative_finds_chinese_offer_and_opens_the_match(
         published=True,
         title="Ищем технологию ремонта валов прокатных станов лазерной наплавкой",
     )
-    index_profile(offer.pk)
-    index_profile(request.pk)
+    index_now("profiles", [offer.pk])
+    index_now("profiles", [request.pk])
     match = Match.objects.get(offer=offer, request=request)
     page = browser_page
 

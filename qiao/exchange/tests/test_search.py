@@ -6,8 +6,8 @@ from django.test import Client
 from django.urls import reverse
 
 from qiao.core.testing.factories import ProfileFactory
-from qiao.exchange.engine import index_profile
 from qiao.exchange.models import ProfileKind
+from qiao.search.testing import index_now
 
 
 def test_russian_query_finds_chinese_offer_first(db: None, client: Client) -> None:
@@ -22,8 +22,7 @@ def test_russian_query_finds_chinese_offer_first(db: None, client: Client) -> No
         "работающая при морозах до минус сорока градусов.",
         keywords=["элеватор", "термометрия", "зерно"],
     )
-    for profile in (zh_offer, ru_other):
-        index_profile(profile.pk)
+    index_now("profiles", [zh_offer.pk, ru_other.pk])
 
     response = client.get(
         reverse("exchange:search"), {"q": "восстановление изношенных валов лазерной наплавкой"}
@@ -39,7 +38,7 @@ def test_russian_query_finds_chinese_offer_first(db: None, client: Client) -> No
 
 def test_filters_narrow_the_search(db: None, client: Client) -> None:
     zh_offer = ProfileFactory.create(language="zh", published=True)
-    index_profile(zh_offer.pk)
+    index_now("profiles", [zh_offer.pk])
     response = client.get(
         reverse("exchange:search"), {"q": "laser cladding of shafts", "kind": "request"}
     )
@@ -52,14 +51,14 @@ def test_filters_narrow_the_search(db: None, client: Client) -> None:
 
 def test_unpublished_profiles_never_show_in_search(db: None, client: Client) -> None:
     draft = ProfileFactory.create(language="zh")
-    index_profile(draft.pk)  # not published: the index must drop it, not add it
+    index_now("profiles", [draft.pk])  # not published: the index must drop it, not add it
     response = client.get(reverse("exchange:search"), {"q": "激光熔覆"})
     assert response.context["results"] == []
 
 
 def test_unrelated_profiles_are_not_listed_as_results(db: None, client: Client) -> None:
     zh_offer = ProfileFactory.create(language="zh", published=True)  # laser cladding of shafts
-    index_profile(zh_offer.pk)
+    index_now("profiles", [zh_offer.pk])
     response = client.get(reverse("exchange:search"), {"q": "кадровое агентство для поваров"})
     assert response.context["results"] == []
     assert "Nothing matched" in response.content.decode()

@@ -51,16 +51,23 @@ def members(cn_org: Organization, ru_org: Organization) -> list[Membership]:
 
 
 @pytest.fixture
-def resource(members: list[Membership], cn_rep: User, cn_org: Organization) -> Resource:
-    return services.resource_publish(
-        actor=cn_rep,
-        resource=Resource(
-            title="焊接工艺实训教程",
-            description="本教程介绍焊条电弧焊和气体保护焊的基本操作，适用于高职焊接技术专业学生。",
-            language="zh",
-            level="higher_vocational",
-            licence="cc-by-4.0",
-        ),
-        organizations=[cn_org],
-        content=services.Content(file=pdf()),
-    )
+def resource(
+    members: list[Membership],
+    cn_rep: User,
+    cn_org: Organization,
+    django_capture_on_commit_callbacks: Any,
+) -> Resource:
+    """Published, and indexed once its transaction commits, as in production."""
+    with django_capture_on_commit_callbacks(execute=True):
+        return services.resource_publish(
+            actor=cn_rep,
+            resource=Resource(
+                title="焊接工艺实训教程",
+                description="本教程介绍焊条电弧焊和气体保护焊的基本操作，适用于高职焊接技术专业学生。",
+                language="zh",
+                level="higher_vocational",
+                licence="cc-by-4.0",
+            ),
+            organizations=[cn_org],
+            content=services.Content(file=pdf()),
+        )

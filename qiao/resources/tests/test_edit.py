@@ -123,13 +123,20 @@ def test_a_representative_keeps_their_own_organisation(
 
 
 def test_the_search_finds_a_resource_by_its_new_text(
-    resource: Resource, cn_rep: User, cn_org: Organization, anon_client: Client
+    resource: Resource,
+    cn_rep: User,
+    cn_org: Organization,
+    anon_client: Client,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     library = reverse("resources:library")
-    anon_client.get(library, {"q": "сварка электродом"})  # the engine is built and cached
+    # Indexed with its old text, and this process's engine has loaded it.
+    results = anon_client.get(library, {"q": "сварка электродом"}).context["results"]
+    assert results and results[0][0] == resource
     resource.title = "数控机床编程与操作"
     resource.description = "本教程介绍数控车床和加工中心的编程、对刀和零件加工。"
-    services.resource_update(actor=cn_rep, resource=resource, organizations=[cn_org])
+    with django_capture_on_commit_callbacks(execute=True):  # the edit asks for re-indexing
+        services.resource_update(actor=cn_rep, resource=resource, organizations=[cn_org])
     results = anon_client.get(library, {"q": "программирование станков с ЧПУ"}).context["results"]
     assert results and results[0][0] == resource
 
@@ -311,7 +318,11 @@ def test_a_withdrawn_resource_keeps_its_page_and_history_but_leaves_the_library(
 
 
 def test_translations_of_the_title_and_description(
-    resource: Resource, cn_rep: User, cn_org: Organization, cn_rep_client: Client
+    resource: Resource,
+    cn_rep: User,
+    cn_org: Organization,
+    cn_rep_client: Client,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     """The original stays in the resource's language; readers of another language see the
     translation into theirs when there is one, and the search finds it through any version."""
@@ -322,7 +333,8 @@ def test_translations_of_the_title_and_description(
         description_ru="Ручная дуговая сварка и сварка в среде защитных газов.\r\nДля колледжей.",
         title_en="Welding practice",
     )
-    cn_rep_client.post(reverse("resources:edit", args=[resource.pk]), post)
+    with django_capture_on_commit_callbacks(execute=True):  # re-indexed after the commit
+        cn_rep_client.post(reverse("resources:edit", args=[resource.pk]), post)
     resource.refresh_from_db()
     assert resource.description_ru.endswith("газов.\nДля колледжей.")
     change = resource.changes.first()

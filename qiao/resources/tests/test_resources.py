@@ -18,6 +18,7 @@ from qiao.organizations.models import Organization
 from qiao.resources import services
 from qiao.resources.models import Authorship, AuthorStatus, Resource, ResourceVersion
 from qiao.resources.tests.conftest import pdf
+from qiao.search.selectors import search_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -169,20 +170,26 @@ def test_an_invited_co_author_accepts_and_may_then_add_versions(
 
 
 def test_search_finds_resources_across_languages(
-    resource: Resource, ru_rep: User, ru_org: Organization, anon_client: Client
+    resource: Resource,
+    ru_rep: User,
+    ru_org: Organization,
+    anon_client: Client,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
-    services.resource_publish(
-        actor=ru_rep,
-        resource=Resource(
-            title="Русский язык для туризма",
-            description="Учебное пособие по русскому языку для гидов и работников гостиниц.",
-            language="ru",
-            level="training",
-            licence="cc-by-4.0",
-        ),
-        organizations=[ru_org],
-        content=services.Content(url="https://e.org/tourism"),
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # indexed once it commits
+        tourism = services.resource_publish(
+            actor=ru_rep,
+            resource=Resource(
+                title="Русский язык для туризма",
+                description="Учебное пособие по русскому языку для гидов и работников гостиниц.",
+                language="ru",
+                level="training",
+                licence="cc-by-4.0",
+            ),
+            organizations=[ru_org],
+            content=services.Content(url="https://e.org/tourism"),
+        )
+    assert f"{tourism.pk}:ru" in search_ids(collection="resources")
     response = anon_client.get(reverse("resources:library"), {"q": "сварка электродом"})
     results = response.context["results"]
     assert results[0][0] == resource  # written in Chinese, found with a Russian query

@@ -15,6 +15,7 @@ from qiao.accounts.models import UILanguage, User
 from qiao.core.testing.factories import OrganizationFactory, UserFactory
 from qiao.deals.models import ChecklistItem, DealStage
 from qiao.organizations.models import Country, Organization, OrganizationKind
+from qiao.search.testing import index_now
 from qiao.training.models import (
     ApplicationStatus,
     Assignment,
@@ -29,7 +30,6 @@ from qiao.training.models import (
     TimeZoneChoice,
     TrainingProgramme,
 )
-from qiao.training.sandbox import index_assignment
 from qiao.training.services import local_to_utc
 
 
@@ -260,7 +260,7 @@ def assignment(cohort: Cohort, checklist: list[ChecklistItem]) -> Assignment:
             summary=summary,
             is_reference=reference,
         )
-    index_assignment(assignment.pk)
+    index_now("sandbox", [assignment.pk])
     return assignment
 
 

@@ -20,8 +20,8 @@ from qiao.core.errors import NotAllowed, ServiceError
 from qiao.core.testing.factories import UserFactory
 from qiao.dashboards.selectors import dashboard
 from qiao.deals.models import ChecklistItem, Deal, DealEvent, DealStage, DealStep, Interest
-from qiao.exchange import engine as live_engine
 from qiao.exchange.models import Match, Profile
+from qiao.search.selectors import search_ids
 from qiao.training import simulation
 from qiao.training.models import (
     ApplicationStatus,
@@ -206,7 +206,6 @@ def test_nothing_reaches_live_data(
     trainee_client: Client,
     django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
-    live = live_engine.get_engine()
     before = {
         "profiles": Profile.objects.count(),
         "matches": Match.objects.count(),
@@ -214,7 +213,7 @@ def test_nothing_reaches_live_data(
         "deals": Deal.objects.count(),
         "steps": DealStep.objects.count(),
         "events": DealEvent.objects.count(),
-        "index": sorted(live.ids()),
+        "index": search_ids(collection="profiles"),
         "dashboard": _numbers(),
     }
     with django_capture_on_commit_callbacks(execute=True):
@@ -241,12 +240,16 @@ def test_nothing_reaches_live_data(
         "deals": Deal.objects.count(),
         "steps": DealStep.objects.count(),
         "events": DealEvent.objects.count(),
-        "index": sorted(live_engine.get_engine().ids()),
+        "index": search_ids(collection="profiles"),
         "dashboard": _numbers(),
     }
     assert after == before
     assert mail.outbox == []
-    assert not any(doc.startswith("sandbox-offer:") for doc in live_engine.get_engine().ids())
+    # The pool lives in the sandbox collection, never in the live profiles one.
+    assert not any(doc.startswith("sandbox-offer:") for doc in search_ids(collection="profiles"))
+    assert {f"sandbox-offer:{pk}" for pk in assignment.offers.values_list("pk", flat=True)} <= set(
+        search_ids(collection="sandbox")
+    )
 
 
 def _numbers() -> object:

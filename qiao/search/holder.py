@@ -1,0 +1,315 @@
+"""The one holder of in-memory engines per process, following the database.
+
+On first use it loads every collection's stored states (no embedding), then it tails the
+change log: the entries whose `seq` is above the highest it has applied. A request never waits
+for another thread's catch-up: it searches the engine as it is and the other thread applies
+the changes in small batches, each under the engine's lock for a moment only. `qiao serve`
+also runs `follow()` in a thread, so requests do not poll at all.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from functools import partial
+from typing import NamedTuple, cast
+
+import numpy as np
+from django.conf import settings
+from django.db import close_old_connections
+
+from matching import Engine, get_embedder
+from matching.engine import Analysis
+from matching.state import DocumentState, decode, decode_passages
+from matching.types import Document
+from qiao.search.collections import base
+from qiao.search.models import Checkpoint, Clock, Entry
+
+log = logging.getLogger(__name__)
+
+APPLY_BATCH = 256  # entries taken into an engine under one lock
+
+
+class Holder:
+    def __init__(self) -> None:
+        self.model = settings.QIAO_EMBEDDING_MODEL
+        self.embedder = get_embedder(self.model)
+        self._engines: dict[str, Engine] = {}
+        self._analyzer: Engine | None = None
+        self.loaded_from = ""  # "entries" or "checkpoint @<seq>", once loaded
+        self._seq = -1  # highest change applied; -1: nothing loaded yet
+        self._polled = 0.0
+        self._load_lock = threading.Lock()
+        self._follow_lock = threading.Lock()
+
+    @property
+    def seq(self) -> int:
+        return self._seq
+
+    def analyze(self, documents: Sequence[Document]) -> list[Analysis]:
+        """What indexing stores for these documents (embeds them)."""
+        if not documents:
+            return []
+        if self._analyzer is None:
+            self._analyzer = Engine(self.embedder)
+        return self._analyzer.analyze(documents)
+
+    def engine(self, collection: str) -> Engine:
+        """The collection's engine, brought up to date if a poll is due."""
+        base.get(collection)  # an unknown name is an error, not an empty engine
+        self.refresh()
+        return self._engine(collection)
+
+    def _engine(self, collection: str) -> Engine:
+        engine = self._engines.get(collection)
+        if engine is None:
+            engine = self._engines.setdefault(collection, self._new_engine(collection))
+        return engine
+
+    def _new_engine(self, collection: str) -> Engine:
+        return Engine(
+            self.embedder,
+            ann_threshold=settings.QIAO_SEARCH_ANN_THRESHOLD,
+            passages=partial(self._passages, collection),
+        )
+
+    def refresh(self, *, wait: bool = False) -> None:
+        """Load on first use; then apply new changes when the poll interval has passed (or
+        `wait`). Without `wait`, a thread that finds another one catching up returns at once."""
+        if self._seq < 0:
+            with self._load_lock, self._follow_lock:
+                if self._seq < 0:
+                    self._load()
+                    self._catch_up()
+            return
+        if not wait and time.monotonic() - self._polled < settings.QIAO_SEARCH_POLL_SECONDS:
+            return
+        if self._follow_lock.acquire(blocking=wait):
+            try:
+                self._catch_up()
+            finally:
+                self._follow_lock.release()
+
+    def _load(self) -> None:
+        """Start from the newest checkpoint, else from the entries; the caller then applies
+        the changes after the seq loaded."""
+        started = time.perf_counter()
+        _, purged = Clock.read()
+        restored = self._restore_checkpoint(purged)
+        if restored is not None:
+            self._seq, count = restored
+            self.loaded_from = f"checkpoint @{self._seq}"
+        else:
+            count = self._load_entries()
+            self.loaded_from = "entries"
+        self._polled = time.monotonic()
+        log.info(
+            "search: loaded %d documents from the %s in %.1fs",
+            count,
+            self.loaded_from,
+            time.perf_counter() - started,
+        )
+
+    def _restore_checkpoint(self, purged: int) -> tuple[int, int] | None:
+        """(its seq, documents) of the newest usable checkpoint, now in the engines; None
+        when there is none. One that fails to load is skipped (it is only a cache)."""
+        newest = (
+            Checkpoint.objects.filter(model=self.model, seq__gte=purged).order_by("-seq").first()
+        )
+        if newest is None:
+            return None
+        chunks: dict[str, list[bytes]] = {}
+        rows = newest.chunks.order_by("collection", "number").values_list("collection", "data")
+        for collection, data in rows.iterator(chunk_size=1):
+            chunks.setdefault(collection, []).append(_bytes(data))
+        if sum(len(c) for c in chunks.values()) != newest.parts:
+            log.warning("search: checkpoint @%d is incomplete; loading the entries", newest.seq)
+            return None
+        engines: dict[str, Engine] = {}
+        count = 0
+        try:
+            for collection, parts in chunks.items():
+                engines[collection] = self._new_engine(collection)
+                count += engines[collection].restore(io.BytesIO(b"".join(parts)))
+        except Exception as exc:  # a cache: whatever is wrong with it, the entries are the truth
+            log.warning("search: checkpoint @%d unusable: %s; loading entries", newest.seq, exc)
+            return None
+        self._engines = engines
+        return newest.seq, count
+
+    def _load_entries(self) -> int:
+        seq, _ = Clock.read()
+        # Every change up to `seq` has committed (writers commit in seq order). Rows that
+        # change while this reads are applied again by the catch-up from that seq. The new
+        # engines are filled apart and swapped in whole: searches meanwhile use the old ones.
+        engines: dict[str, Engine] = {}
+        rows = (
+            Entry.objects.filter(removed=False, model=self.model)
+            .order_by("seq")
+            .values_list("collection", "vector", "payload")
+            .iterator(chunk_size=2000)
+        )
+        batches: dict[str, list[tuple[Document, Analysis]]] = {}
+        count = 0
+
+        def flush(collection: str) -> int:
+            if collection not in engines:
+                engines[collection] = self._new_engine(collection)
+            done = _put(engines[collection], batches[collection])
+            batches[collection] = []
+            return done
+
+        for collection, vector, payload in rows:
+            batches.setdefault(collection, []).append(self._decode(vector, payload))
+            if len(batches[collection]) >= APPLY_BATCH:
+                count += flush(collection)
+        for collection in list(batches):
+            count += flush(collection)
+        for engine in engines.values():
+            engine.update_neighbourhoods()
+        self._engines = engines
+        self._seq = seq
+        return count
+
+    def dump(self) -> tuple[int, dict[str, bytes]]:
+        """(seq, each collection's Engine.dump) of this process's engines, caught up with the
+        database and held still while they are written (for a checkpoint)."""
+        self.refresh()
+        with self._follow_lock:
+            self._catch_up()
+            dumps = {}
+            for name in base.names():
+                buffer = io.BytesIO()
+                self._engine(name).dump(buffer)
+                dumps[name] = buffer.getvalue()
+            return self._seq, dumps
+
+    def _catch_up(self) -> int:
+        """Apply every change committed since the last one applied; returns how many."""
+        self._polled = time.monotonic()
+        seq, purged = Clock.read()
+        if purged > self._seq >= 0:  # removals this process never saw were deleted
+            log.warning("search: tombstones purged past seq %d; reloading", self._seq)
+            self._load()
+        applied = 0
+        while self._seq < seq:
+            changes = [
+                _Change(*row)
+                for row in Entry.objects.filter(seq__gt=self._seq, seq__lte=seq)
+                .order_by("seq")
+                .values_list(*_Change._fields)[:APPLY_BATCH]
+            ]
+            if not changes:
+                break
+            self._apply(changes)
+            self._seq = changes[-1].seq
+            applied += len(changes)
+        if applied:
+            for engine in self._engines.values():
+                engine.update_neighbourhoods()  # here, not in the next search
+        self._seq = max(self._seq, seq)
+        return applied
+
+    def _apply(self, changes: Iterable[_Change]) -> None:
+        """Adds and removals in seq order, in runs of one collection and one kind."""
+        run: list[_Change] = []
+        for change in changes:
+            if run and (change.collection, self._leaves(change)) != (
+                run[0].collection,
+                self._leaves(run[0]),
+            ):
+                self._apply_run(run)
+                run = []
+            run.append(change)
+        if run:
+            self._apply_run(run)
+
+    def _leaves(self, change: _Change) -> bool:
+        """A removal; an entry of another model is not this process's to serve either."""
+        return change.removed or change.model != self.model
+
+    def _apply_run(self, run: list[_Change]) -> None:
+        engine = self._engine(run[0].collection)
+        if self._leaves(run[0]):
+            engine.remove([c.doc_id for c in run])
+            return
+        latest = {c.doc_id: c for c in run}  # the same id twice in a run: the later wins
+        _put(engine, [self._decode(c.vector, c.payload) for c in latest.values()])
+
+    def _decode(self, vector: object, payload: object) -> tuple[Document, Analysis]:
+        """A stored document without its passages (`_passages` loads them for the candidates
+        an explanation shows). The database gives bytes, or memoryview on PostgreSQL."""
+        state = DocumentState(_bytes(vector), _bytes(payload), b"", b"")
+        return decode(state, self.embedder.dim, passages=False)
+
+    def _passages(
+        self, collection: str, ids: Sequence[str]
+    ) -> dict[str, tuple[tuple[str, ...], np.ndarray]]:
+        rows = Entry.objects.filter(collection=collection, doc_id__in=ids, removed=False)
+        return {
+            doc_id: decode_passages(_bytes(texts), _bytes(vectors), self.embedder.dim)
+            for doc_id, texts, vectors in rows.values_list("doc_id", "passages", "passage_vectors")
+        }
+
+
+class _Change(NamedTuple):
+    """An Entry row as the change log gives it (the fields are the columns read)."""
+
+    seq: int
+    collection: str
+    doc_id: str
+    removed: bool
+    model: str
+    vector: bytes
+    payload: bytes
+
+
+def _put(engine: Engine, batch: list[tuple[Document, Analysis]]) -> int:
+    if batch:
+        documents, analyses = zip(*batch, strict=True)
+        engine.put(documents, analyses)
+    return len(batch)
+
+
+def _bytes(value: object) -> bytes:
+    return bytes(cast(bytes, value))
+
+
+_holder: Holder | None = None
+_holder_lock = threading.Lock()
+
+
+def holder() -> Holder:
+    global _holder
+    with _holder_lock:
+        if _holder is None or _holder.model != settings.QIAO_EMBEDDING_MODEL:
+            _holder = Holder()
+        return _holder
+
+
+def reset() -> None:
+    """Forget this process's engines (tests; or after the database was replaced)."""
+    global _holder
+    with _holder_lock:
+        _holder = None
+
+
+def follow(stop: threading.Event, interval: float | None = None) -> None:
+    """Keep this process's engines current until `stop` is set (a web server's thread)."""
+    while not stop.is_set():
+        try:
+            holder().refresh(wait=True)
+        except Exception:  # a database hiccup must not end the thread
+            log.exception("search: catching up failed; retrying")
+        finally:
+            close_old_connections()
+        stop.wait(settings.QIAO_SEARCH_POLL_SECONDS if interval is None else interval)
+
+
+def start_following() -> threading.Event:
+    stop = threading.Event()
+    threading.Thread(target=follow, args=(stop,), name="search-follow", daemon=True).start()
+    return stop

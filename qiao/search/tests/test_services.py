@@ -1,0 +1,196 @@
+"""qiao.search in one process: the outbox, the stored states, the change log each process
+follows, and the reconciler. (Several real processes: test_processes.py.)"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from qiao.core.testing.factories import ProfileFactory
+from qiao.exchange.models import Profile, ProfileStatus
+from qiao.search import services
+from qiao.search.collections import base
+from qiao.search.holder import Holder, holder
+from qiao.search.models import Checkpoint, Clock, Entry, Pending
+from qiao.search.selectors import search_ids, search_text
+from qiao.search.testing import index_now
+
+pytestmark = pytest.mark.django_db
+
+
+def _live(collection: str = "profiles") -> set[str]:
+    return set(
+        Entry.objects.filter(collection=collection, removed=False).values_list("doc_id", flat=True)
+    )
+
+
+def test_a_requested_profile_is_stored_once_and_found() -> None:
+    profile = ProfileFactory.create(published=True, language="ru")
+    index_now("profiles", [profile.pk])
+    entry = Entry.objects.get(collection="profiles", doc_id=str(profile.pk))
+    assert entry.seq == Clock.objects.get(pk=1).seq
+    assert len(bytes(entry.vector)) == 512 * 2  # float16
+    assert not Pending.objects.exists()
+    hits = search_text(collection="profiles", query=profile.title)
+    assert hits[0].doc_id == str(profile.pk)
+
+    index_now("profiles", [profile.pk])  # nothing changed: nothing written
+    assert Entry.objects.get(pk=entry.pk).seq == entry.seq
+
+
+def test_an_unpublished_profile_leaves_a_tombstone_and_the_engine() -> None:
+    profile = ProfileFactory.create(published=True)
+    index_now("profiles", [profile.pk])
+    assert str(profile.pk) in search_ids(collection="profiles")
+    Profile.objects.filter(pk=profile.pk).update(status=ProfileStatus.ARCHIVED)
+    index_now("profiles", [profile.pk])
+    entry = Entry.objects.get(doc_id=str(profile.pk))
+    assert entry.removed and entry.payload in (b"", memoryview(b""))
+    assert str(profile.pk) not in search_ids(collection="profiles")
+
+
+def test_a_state_read_before_the_record_changed_is_not_written() -> None:
+    profile = ProfileFactory.create(published=True, language="en")
+    collection = base.get("profiles")
+    old = collection.documents([str(profile.pk)])[str(profile.pk)]
+    analyses = dict(zip([d.id for d in old], holder().analyze(old), strict=True))
+    Profile.objects.filter(pk=profile.pk).update(title="A newer title written meanwhile")
+    claim = services._Claim(0, "profiles", str(profile.pk), "t")
+    assert not services._commit(collection, claim, old, analyses, holder().model)
+    assert not Entry.objects.exists()
+
+
+def test_a_newer_request_survives_the_processing_of_an_older_claim() -> None:
+    profile = ProfileFactory.create(published=True)
+    services.search_request(collection="profiles", sources=[str(profile.pk)])
+    [claim] = services._claim(10, None)
+    services.search_request(collection="profiles", sources=[str(profile.pk)])  # a new token
+    services._index(base.get("profiles"), [claim], lambda: False)
+    assert _live() == {str(profile.pk)}
+    pending = Pending.objects.get()
+    assert pending.token != claim.token and pending.claimed_until is None
+
+
+def test_a_claim_is_taken_again_only_once_its_lease_lapsed() -> None:
+    profile = ProfileFactory.create(published=True)
+    services.search_request(collection="profiles", sources=[str(profile.pk)])
+    assert len(services._claim(10, None)) == 1
+    assert services._claim(10, None) == []  # leased to the first worker
+    Pending.objects.update(claimed_until=timezone.now() - timedelta(seconds=1))
+    assert services.search_process_pending() == 1  # the worker died: the next one takes it
+    assert _live() == {str(profile.pk)}
+
+
+def test_the_reconciler_finds_and_repairs_drift_in_both_directions() -> None:
+    kept, gone = ProfileFactory.create_batch(2, published=True)
+    index_now("profiles", [kept.pk, gone.pk])
+    late = ProfileFactory.create(published=True)  # published without a request
+    Profile.objects.filter(pk=gone.pk).update(status=ProfileStatus.ARCHIVED)
+    [drift] = services.search_reconcile(collection="profiles")
+    assert (drift.expected, drift.indexed, drift.missing, drift.extra) == (2, 2, 1, 1)
+    with pytest.raises(CommandError):
+        call_command("reindex", "profiles", "--check")
+    services.search_reconcile(collection="profiles", repair=True)
+    assert _live() == {str(kept.pk), str(late.pk)}
+    [drift] = services.search_reconcile(collection="profiles")
+    assert drift.drift == 0
+    call_command("reindex", "--repair")  # every collection (the factories' organisations)
+    call_command("reindex", "--check")  # no drift, no error
+
+
+def test_force_embeds_every_document_again() -> None:
+    profile = ProfileFactory.create(published=True)
+    index_now("profiles", [profile.pk])
+    before = Entry.objects.get().seq
+    call_command("reindex", "profiles", "--force")
+    after = Entry.objects.get()
+    assert after.seq > before and after.fingerprint
+
+
+def test_an_unknown_collection_is_an_error_that_names_the_valid_ones() -> None:
+    with pytest.raises(CommandError, match="profiles"):
+        call_command("reindex", "nonsense")
+    with pytest.raises(KeyError, match="careers"):
+        services.search_request(collection="nonsense", sources=["1"])
+
+
+def test_a_process_follows_changes_made_by_another() -> None:
+    first = ProfileFactory.create(published=True, language="zh")
+    index_now("profiles", [first.pk])
+    reader = Holder()  # a second process's, with its own engines
+    assert reader.engine("profiles").ids() == [str(first.pk)]
+    second = ProfileFactory.create(published=True, language="ru")
+    index_now("profiles", [second.pk])
+    Profile.objects.filter(pk=first.pk).update(status=ProfileStatus.ARCHIVED)
+    index_now("profiles", [first.pk])
+    assert reader.engine("profiles").ids() == [str(second.pk)]
+    assert reader.seq == Clock.objects.get(pk=1).seq
+
+
+def test_purged_tombstones_make_a_lagging_process_reload() -> None:
+    kept, gone = ProfileFactory.create_batch(2, published=True)
+    index_now("profiles", [kept.pk, gone.pk])
+    reader = Holder()
+    assert len(reader.engine("profiles").ids()) == 2
+    Profile.objects.filter(pk=gone.pk).update(status=ProfileStatus.ARCHIVED)
+    index_now("profiles", [gone.pk])
+    Entry.objects.filter(removed=True).update(updated_at=timezone.now() - timedelta(days=30))
+    assert services.search_purge_tombstones(older_than=timedelta(days=7)) == 1
+    assert Clock.objects.get(pk=1).purged_through > 0
+    # The reader never saw the removal, whose record is gone: it reloads whole.
+    assert reader.engine("profiles").ids() == [str(kept.pk)]
+
+
+def _fresh_reader() -> Holder:
+    reader = Holder()
+    reader.refresh()
+    return reader
+
+
+def test_a_new_process_starts_from_the_checkpoint_and_the_changes_after_it() -> None:
+    profiles = ProfileFactory.create_batch(4, published=True, language="ru")
+    index_now("profiles", [p.pk for p in profiles])
+    checkpoint = services.search_checkpoint()
+    assert checkpoint is not None and checkpoint.seq == Clock.objects.get(pk=1).seq
+    assert services.search_checkpoint(min_changes=1) is None  # nothing new since
+    late = ProfileFactory.create(published=True, language="zh")
+    index_now("profiles", [late.pk])
+    Profile.objects.filter(pk=profiles[0].pk).update(status=ProfileStatus.ARCHIVED)
+    index_now("profiles", [profiles[0].pk])
+
+    reader = _fresh_reader()
+    assert reader.loaded_from == f"checkpoint @{checkpoint.seq}"
+    want = {str(p.pk) for p in [*profiles[1:], late]}
+    assert set(reader.engine("profiles").ids()) == want
+    Checkpoint.objects.all().delete()
+    from_entries = _fresh_reader()
+    assert from_entries.loaded_from == "entries"
+    query = profiles[1].title
+    assert [(m.doc_id, m.score) for m in reader.engine("profiles").search(query)] == [
+        (m.doc_id, m.score) for m in from_entries.engine("profiles").search(query)
+    ]
+
+
+def test_an_incomplete_checkpoint_is_passed_over() -> None:
+    profile = ProfileFactory.create(published=True)
+    index_now("profiles", [profile.pk])
+    checkpoint = services.search_checkpoint()
+    assert checkpoint is not None
+    checkpoint.chunks.filter(collection="profiles").delete()
+    reader = _fresh_reader()
+    assert reader.loaded_from == "entries"
+    assert reader.engine("profiles").ids() == [str(profile.pk)]
+
+
+def test_tombstones_after_the_newest_checkpoint_are_kept() -> None:
+    gone = ProfileFactory.create(published=True)
+    index_now("profiles", [gone.pk])
+    services.search_checkpoint()
+    Profile.objects.filter(pk=gone.pk).update(status=ProfileStatus.ARCHIVED)
+    index_now("profiles", [gone.pk])
+    Entry.objects.filter(removed=True).update(updated_at=timezone.now() - timedelta(days=30))
+    assert services.search_purge_tombstones(older_than=timedelta(days=7)) == 0
+    assert _fresh_reader().engine("profiles").ids() == []  # learnt from the tombstone

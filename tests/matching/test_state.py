@@ -1,0 +1,99 @@
+"""matching.state: a document's indexed state survives the trip through bytes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+from matching import Document, Engine
+from matching.state import StateError, decode, decode_passages, encode, fingerprint
+
+
+def test_a_decoded_state_scores_like_the_original(engine: Engine, corpus: list[Document]) -> None:
+    documents = corpus[:4]
+    analyses = engine.analyze(documents)
+    restored = Engine(engine.embedder)
+    states = [encode(d, a) for d, a in zip(documents, analyses, strict=True)]
+    decoded = [decode(s, engine.embedder.dim) for s in states]
+    restored.put([d for d, _ in decoded], [a for _, a in decoded])
+    original = Engine(engine.embedder)
+    original.put(documents, analyses)
+    query = corpus[0]
+    got = [(m.doc_id, round(m.score, 1)) for m in restored.match(query, k=3)]
+    want = [(m.doc_id, round(m.score, 1)) for m in original.match(query, k=3)]
+    assert got == want  # float16 storage moves scores by far less than a tenth of a point
+
+
+def test_decode_gives_back_the_document_and_its_text_parts(
+    engine: Engine, corpus: list[Document]
+) -> None:
+    document = corpus[1]
+    analysis = engine.analyze([document])[0]
+    back, again = decode(encode(document, analysis), engine.embedder.dim)
+    assert back == document
+    assert again.passages == analysis.passages
+    assert again.tokens == analysis.tokens
+    assert dict(again.surfaces) == dict(analysis.surfaces)
+    assert again.cues == analysis.cues
+    assert again.passage_vectors.shape == analysis.passage_vectors.shape
+    assert float(np.linalg.norm(again.vector)) == pytest.approx(1.0, abs=1e-5)
+    assert float(again.vector @ analysis.vector) > 0.9999
+
+
+def test_encoding_is_deterministic_and_the_fingerprint_follows_content(
+    engine: Engine, corpus: list[Document]
+) -> None:
+    document = corpus[2]
+    analysis = engine.analyze([document])[0]
+    assert encode(document, analysis) == encode(document, analysis)
+    changed = type(document)(document.id, document.language, {"title": "другое"})
+    assert fingerprint(document, "m") == fingerprint(document, "m")
+    assert fingerprint(document, "m") != fingerprint(changed, "m")
+    assert fingerprint(document, "m") != fingerprint(document, "other-model")
+
+
+def test_bytes_that_are_not_a_state_are_refused(engine: Engine, corpus: list[Document]) -> None:
+    document = corpus[0]
+    state = encode(document, engine.analyze([document])[0])
+    with pytest.raises(StateError):
+        decode(state._replace(payload=b"not zlib"), engine.embedder.dim)
+    with pytest.raises(StateError):
+        decode(state._replace(vector=state.vector[:-2]), engine.embedder.dim)
+
+
+def test_put_refuses_mismatched_input(engine: Engine, corpus: list[Document]) -> None:
+    fresh = Engine(engine.embedder)
+    with pytest.raises(ValueError):
+        fresh.put(corpus[:2], engine.analyze(corpus[:1]))
+    with pytest.raises(ValueError):
+        fresh.put([corpus[0], corpus[0]], engine.analyze([corpus[0], corpus[0]]))
+
+
+def test_an_engine_without_passages_in_memory_explains_like_one_with(
+    engine: Engine, corpus: list[Document]
+) -> None:
+    analyses = engine.analyze(corpus)
+    states = {d.id: encode(d, a) for d, a in zip(corpus, analyses, strict=True)}
+    asked: list[list[str]] = []
+
+    def load(ids: Sequence[str]) -> dict[str, tuple[tuple[str, ...], np.ndarray]]:
+        asked.append(list(ids))
+        dim = engine.embedder.dim
+        return {i: decode_passages(states[i].passages, states[i].passage_vectors, dim) for i in ids}
+
+    lean = Engine(engine.embedder, passages=load)
+    decoded = [decode(states[d.id], engine.embedder.dim, passages=False) for d in corpus]
+    lean.put([d for d, _ in decoded], [a for _, a in decoded])
+    assert all(not lean.analysis(d.id).has_passages for d in corpus)  # type: ignore[union-attr]
+    full = Engine(engine.embedder)
+    full.put(corpus, analyses)
+
+    got, want = lean.match(corpus[0], k=3), full.match(corpus[0], k=3)
+    assert [m.doc_id for m in got] == [m.doc_id for m in want]
+    for a, b in zip(got, want, strict=True):
+        assert [(p.query_passage, p.match_passage) for p in a.explanation.passages] == [
+            (p.query_passage, p.match_passage) for p in b.explanation.passages
+        ]
+    assert sorted(asked[-1]) == sorted(m.doc_id for m in got)  # only the shown candidates
