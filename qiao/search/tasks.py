@@ -11,9 +11,3 @@ from qiao.search import services
 def process_pending() -> int:
     """Index what the outbox holds (enqueued after each request commits)."""
     return services.search_process_pending()
-
-
-@task()
-def reconcile() -> int:
-    """Repair drift between the records and the index; returns the drift found."""
-    return sum(d.drift for d in services.search_reconcile(repair=True))
