@@ -176,6 +176,9 @@ def cmd_demo(argv: Sequence[str]) -> int:
     for username, description, language in DEMO_LOGINS:
         print(f"  {username:<16} {description} [{language}]")
     print("Press Ctrl+C to stop.", flush=True)
+    # SIGTERM (a service manager, a test) ends the server like Ctrl+C, so that the worker is
+    # stopped below instead of outliving the demo.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         _serve(args.host, args.port, args.threads)
     except KeyboardInterrupt:

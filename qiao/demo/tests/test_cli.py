@@ -68,9 +68,26 @@ def test_qiao_demo_serves_a_working_platform(tmp_path: Path) -> None:
             process.terminate()
             process.wait(timeout=30)
     output = log.read_text()
+    assert _workers_of(tmp_path) == []  # SIGTERM stopped the demo's worker too
     assert "Demo logins" in output
     assert "rep.khabarovsk" in output
     assert (tmp_path / "var" / "qiao.sqlite3").exists()
+
+
+def _workers_of(tmp_path: Path) -> list[int]:
+    """Processes still running a worker with this test's data directory."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes().split(b"\0")
+            environ = (proc / "environ").read_bytes()
+        except OSError:
+            continue
+        if b"worker" in cmdline and str(tmp_path).encode() in environ:
+            found.append(int(proc.name))
+    return found
 
 
 def test_usage_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
