@@ -2,6 +2,7 @@
 
     qiao bench quality ../shared/benchmarks/parallel/* --json benchmarks/results/quality.json
     qiao bench speed --json benchmarks/results/speed.json
+    qiao bench platform --json benchmarks/results/platform.json
     python benchmarks/ray_cluster.py            # writes var/bench/ray.json; copy it here
     python benchmarks/make_results.py           # rewrites benchmarks/RESULTS.md
 
@@ -329,12 +330,206 @@ def ray_section(data: dict[str, Any]) -> list[str]:
     return lines
 
 
+# --- platform ------------------------------------------------------------------------------------
+
+
+def _pair(a: Any, b: Any, digits: int = 1) -> str:
+    return f"{_f(a, digits)} / {_f(b, digits)}"
+
+
+def _cores(cpu: dict[str, Any] | None) -> str:
+    """This run's processes' and other processes' CPU over a window, in cores."""
+    if not cpu:
+        return "n/a"
+    mine = " + ".join(f"{k} {_f(v, 2)}" for k, v in (cpu.get("cores_used_by") or {}).items())
+    return f"{mine}; others {_f(cpu.get('other_processes_cores'), 2)}"
+
+
+_PLATFORM_COLUMNS = (
+    "N",
+    "real / synthetic",
+    "cold start s (logged load s, from)",
+    "web RSS MB: cold / after stream",
+    "search ms p50 / p95 / p99",
+    "searches/s",
+    "publish→searchable s p50 / p99 (not found)",
+    "worker ms beyond model p50 / p95",
+    "bytes per publish: state / database",
+    "CPU cores during stream",
+)
+
+
+def platform_section(data: dict[str, Any]) -> list[str]:
+    meta = data.get("machine", {})
+    method = data.get("method", {})
+    conf = data.get("settings", {})
+    lines = [
+        "## Platform: `qiao bench platform`",
+        "",
+        f"Command: `{meta.get('command', 'qiao bench platform')}`  ",
+        f"Machine: {_machine(meta)}; database {meta.get('database', '?')}; run "
+        f"{meta.get('date', '?')}, {_f(meta.get('seconds'), 0)} s; load average (1, 5, 15 min) "
+        f"{meta.get('load_average_at_start')} at the start, {meta.get('load_average_at_end')} at "
+        "the end. The CPU columns give the cores this run's processes used and those every "
+        "other process on the machine used meanwhile (a shared machine slows every figure).",
+        "",
+        f"Method: {method.get('real_path', '')}. Corpus: {method.get('corpus', '')}. Worker time: "
+        f"{method.get('worker_per_publish', '')}. Publish to searchable: "
+        f"{method.get('publish_to_searchable', '')}. Web process: {conf.get('web_threads')} "
+        f"threads; {conf.get('clients')} clients searching without pause (k={conf.get('k')}) "
+        f"while {conf.get('publish_rate')} profiles/s are published for "
+        f"{conf.get('stream_seconds')} s; search index followed every "
+        f"{conf.get('poll_seconds')} s, worker sweep every {conf.get('sweep_seconds')} s, exact "
+        f"vectors up to {conf.get('ann_threshold')}, then HNSW.",
+        "",
+    ]
+    targets = data.get("targets") or []
+    if targets:
+        lines += ["| target | measured | bound | met |", "|---|---|---|---|"]
+        for t in targets:
+            met = "" if t.get("met") is None else ("yes" if t["met"] else "NO")
+            lines.append(f"| {t['target']} | {t['value']} | {t['bound']} | {met} |")
+        lines.append("")
+    imp = data.get("batch_import")
+    if imp:
+        emb = imp.get("embedding", {})
+        lines += [
+            f"### Batch import of {imp['profiles']:,} profiles",
+            "",
+            f"- written by `import_profiles(publish=True)` in {_f(imp.get('import_seconds'), 1)} "
+            f"s ({imp.get('rejected_rows', 0)} rows rejected); all indexed by the worker after "
+            f"{_f(imp.get('indexed_seconds'), 1)} s; the last ones returned by the web process "
+            f"after {_f(imp.get('searchable_seconds'), 1)} s",
+            f"- the model alone would take {_f(emb.get('model_seconds_all'), 1)} s "
+            f"({_f(emb.get('texts_per_profile'), 1)} texts and "
+            f"{_f(1000 * (emb.get('model_seconds_per_profile') or 0), 1)} ms of model time per "
+            f"profile, measured on {emb.get('sample', '?')} of them): ratio "
+            f"{_f(imp.get('ratio_to_embedding'), 2)}",
+            f"- CPU meanwhile: {_cores(imp.get('cpu'))}",
+            "",
+        ]
+    sizes = data.get("sizes") or []
+    if sizes:
+        lines += [
+            "### Per corpus size",
+            "",
+            "| " + " | ".join(_PLATFORM_COLUMNS) + " |",
+            "|" + "---|" * len(_PLATFORM_COLUMNS),
+        ]
+        for r in sizes:
+            s, w, b, c = (
+                r["stream"],
+                r["worker_per_publish"],
+                r["bytes_per_publish"],
+                r["cold_start"],
+            )
+            lines.append(
+                f"| {r['size']:,} | {r['real_profiles']:,} / {r['synthetic_clones']:,} | "
+                f"{_f(c['seconds_to_first_search'], 1)} ({_f(c.get('logged_load_seconds'), 1)}"
+                f"{', ' + c['logged_load_from'] if c.get('logged_load_from') else ''}) | "
+                f"{_pair(c.get('rss_mb'), s.get('web_rss_mb_end'), 0)} | "
+                f"{_f(s['search_ms_p50'], 0)} / {_f(s['search_ms_p95'], 0)} / "
+                f"{_f(s['search_ms_p99'], 0)} | {_f(s.get('searches_per_second'), 1)} | "
+                f"{_pair(s['searchable_s_p50'], s['searchable_s_p99'], 2)} "
+                f"({s.get('searchable_missing', 0)}) | "
+                f"{_pair(w['beyond_model_ms_p50'], w['beyond_model_ms_p95'])} | "
+                f"{_f(b.get('entry_state_bytes'), 0)} / {_f(b.get('database_growth_bytes'), 0)} | "
+                f"{_cores(s.get('cpu'))} |"
+            )
+        checkpoints = [r for r in sizes if r.get("checkpoint_write") and r.get("load_checkpoint")]
+        if checkpoints:
+            lines += [
+                "",
+                "Checkpoints (what the worker writes now and then; a process starts from "
+                "the newest and applies the entries after it):",
+                "",
+            ]
+            lines += [
+                f"- {r['size']:,}: written in {_f(r['checkpoint_write']['seconds'], 1)} s, "
+                f"{_f(r['checkpoint_write']['bytes'] / 2**20, 0)} MB; restored by a process in "
+                f"{_f(r['load_checkpoint']['seconds'], 1)} s "
+                f"(+{_f(r['load_checkpoint'].get('rss_mb'), 0)} MB resident), "
+                f"{r['load_checkpoint'].get('texts_embedded')} texts embedded"
+                for r in checkpoints
+            ]
+        lines += [
+            "",
+            "Where a cold process's load from the entries alone goes (no checkpoint; in the "
+            "bench process, timed by part"
+            + (
+                "; under cProfile, so slower"
+                if any("profile_top_self" in r["load"] for r in sizes)
+                else ""
+            )
+            + "); nothing is embedded (texts embedded during the load: "
+            + ", ".join(str(r["load"].get("texts_embedded")) for r in sizes)
+            + "):",
+            "",
+        ]
+        parts = [p for p in sizes[-1]["load"].get("parts", {}) if p != "restore checkpoint"]
+        lines += [
+            "| N | index | load s | "
+            + " | ".join(p.strip() for p in parts)
+            + " | embedding would take s |",
+            "|" + "---|" * (len(parts) + 4),
+        ]
+        for r in sizes:
+            load = r["load"]
+            lines.append(
+                f"| {r['size']:,} | {load.get('index_kind')} | {_f(load['seconds'], 1)} | "
+                + " | ".join(_f(load["parts"].get(p), 1) for p in parts)
+                + f" | {_f(load.get('embedding_would_take_s'), 0)} |"
+            )
+        part_names = sorted({k for r in sizes for k in r["worker_per_publish"]["parts_ms_p50"]})
+        lines += [
+            "",
+            "Worker time per single publish by part, p50 ms (the model's time is inside analyze; "
+            "matches = re-matching the profile):",
+            "",
+            "| N | worker | model | " + " | ".join(part_names) + " | services (publish itself) |",
+            "|" + "---|" * (len(part_names) + 4),
+        ]
+        for r in sizes:
+            w = r["worker_per_publish"]
+            lines.append(
+                f"| {r['size']:,} | {_f(w['worker_ms_p50'], 1)} | {_f(w['model_ms_p50'], 1)} | "
+                + " | ".join(_f(w["parts_ms_p50"].get(p), 1) for p in part_names)
+                + f" | {_f(w.get('services_ms_p50'), 1)} |"
+            )
+        lines += [
+            "",
+            "Bytes per publish, p50: "
+            + "; ".join(
+                f"{r['size']:,}: state {_f(r['bytes_per_publish'].get('entry_state_bytes'), 0)}, "
+                f"written by the process {_f(r['bytes_per_publish'].get('wchar_bytes'), 0)}, "
+                f"database growth {_f(r['bytes_per_publish'].get('database_growth_bytes'), 0)}"
+                for r in sizes
+            )
+            + ".",
+        ]
+    for skipped in data.get("skipped") or []:
+        lines += ["", f"Size {skipped['size']:,} skipped: {skipped['reason']}."]
+    restarts = data.get("worker_restarts") or []
+    if restarts:
+        lines += [
+            "",
+            f"The worker exited on its own {len(restarts)} time(s) and was started again:",
+        ]
+        lines += [
+            f"- during {r.get('phase', '?')}, at {_f(r.get('at_seconds'), 0)} s: "
+            f"`{r.get('error', '')}`"
+            for r in restarts
+        ]
+    return lines
+
+
 # --- document ------------------------------------------------------------------------------------
 
 SECTIONS: tuple[tuple[str, Section], ...] = (
     ("quality", quality_section),
     ("speed", speed_section),
     ("ray", ray_section),
+    ("platform", platform_section),
 )
 
 

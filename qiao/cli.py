@@ -34,7 +34,8 @@ commands:
   demo        set up a local platform with demo data and serve it (SQLite by default)
   serve       serve the web application with waitress (production)
 {passthrough}
-  bench       benchmarks of the matching engine: qiao bench quality|speed --help
+  bench       benchmarks: qiao bench quality|speed|platform --help (platform: the whole
+              write and search path with its processes, docs/search.md)
   index       embed a JSONL file of documents into an index directory, optionally on a Ray
               cluster (--ray ADDRESS); the platform's own index is rebuilt by `qiao reindex`
   manage      any Django management command: qiao manage createsuperuser
@@ -218,6 +219,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_serve(rest)
     if command == "manage":
         return cmd_manage(rest)
+    if command == "bench" and rest[:1] == ["platform"]:  # the platform's, with Django
+        return cmd_manage(["bench_platform", *rest[1:]])
     if command == "bench":  # framework-free: no Django settings needed
         from matching.cli import run_benchmark
 

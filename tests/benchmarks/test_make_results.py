@@ -1,4 +1,4 @@
-"""benchmarks/make_results.py renders RESULTS.md from the three JSON files alone."""
+"""benchmarks/make_results.py renders RESULTS.md from the four JSON files alone."""
 
 from __future__ import annotations
 
@@ -121,9 +121,98 @@ RAY = {
     "identical": {"doc_vectors": True, "matches": True},
 }
 
+CPU = {"cores_used_by": {"bench": 0.1, "web": 0.8, "worker": 0.3}, "other_processes_cores": 0.5}
+
+
+def _size(size: int, clones: int, p99: float) -> dict[str, object]:
+    return {
+        "size": size,
+        "real_profiles": size - clones,
+        "synthetic_clones": clones,
+        "cold_start": {"seconds_to_first_search": 3.5, "logged_load_seconds": 1.25, "rss_mb": 400},
+        "load": {
+            "seconds": 1.5,
+            "index_kind": "exact",
+            "texts_embedded": 0,
+            "embedding_would_take_s": 900.0,
+            "parts": {"decode states": 0.5, "hubness neighbour lists": 0.25},
+        },
+        "worker_per_publish": {
+            "worker_ms_p50": 90.0,
+            "model_ms_p50": 50.0,
+            "beyond_model_ms_p50": 40.0,
+            "beyond_model_ms_p95": 45.0,
+            "services_ms_p50": 20.0,
+            "parts_ms_p50": {"analyze": 55.0, "matches": 20.0},
+        },
+        "bytes_per_publish": {
+            "entry_state_bytes": 26000,
+            "wchar_bytes": 330000,
+            "database_growth_bytes": 57344,
+        },
+        "stream": {
+            "search_ms_p50": 150.0,
+            "search_ms_p95": 200.0,
+            "search_ms_p99": p99,
+            "searches_per_second": 20.0,
+            "searchable_s_p50": 0.9,
+            "searchable_s_p99": 1.5,
+            "searchable_missing": 0,
+            "web_rss_mb_end": 550,
+            "cpu": CPU,
+        },
+    }
+
+
+PLATFORM = {
+    "machine": {
+        **MACHINE,
+        "command": "qiao bench platform --sizes 1000,2000",
+        "date": "2026-11-23T13:00:00+00:00",
+        "database": "sqlite",
+        "seconds": 600.0,
+    },
+    "method": {"corpus": "real base, synthetic clones beyond"},
+    "settings": {"web_threads": 4, "clients": 4, "k": 20, "publish_rate": 5.0},
+    "batch_import": {
+        "profiles": 1000,
+        "rejected_rows": 0,
+        "import_seconds": 20.0,
+        "indexed_seconds": 100.0,
+        "searchable_seconds": 101.5,
+        "ratio_to_embedding": 1.69,
+        "embedding": {"model_seconds_all": 60.0, "texts_per_profile": 15.5, "sample": 100},
+        "cpu": CPU,
+    },
+    "sizes": [_size(1000, 0, 240.0), _size(2000, 1000, 260.0)],
+    "skipped": [{"size": 1000000, "reason": "needs ~60 GB"}],
+    "worker_restarts": [
+        {"phase": "batch import", "at_seconds": 80.0, "error": "OperationalError: locked"}
+    ],
+    "targets": [
+        {
+            "target": "search p99 ms during publishes",
+            "value": 260.0,
+            "bound": "≤ 250",
+            "met": False,
+        },
+        {
+            "target": "publish-to-searchable p50 / p99 s",
+            "value": "0.9 / 1.5",
+            "bound": "(no bound)",
+            "met": None,
+        },
+    ],
+}
+
 
 def test_renders_every_section_from_fixture_json(tmp_path: Path) -> None:
-    for name, data in (("quality", QUALITY), ("speed", SPEED), ("ray", RAY)):
+    for name, data in (
+        ("quality", QUALITY),
+        ("speed", SPEED),
+        ("ray", RAY),
+        ("platform", PLATFORM),
+    ):
         (tmp_path / f"{name}.json").write_text(json.dumps(data), encoding="utf-8")
     text = load().render(tmp_path)
     assert "All of them ran on one machine" in text and "Test CPU, 8.0 GB RAM" in text
@@ -139,11 +228,23 @@ def test_renders_every_section_from_fixture_json(tmp_path: Path) -> None:
     # ray: timings and the identity checks
     assert "| single process | 4.0 | 3.0 | 0.5 |" in text
     assert "doc_vectors: yes, matches: yes" in text
+    # platform: command, targets, the import, one row per size, skipped sizes
+    assert "Command: `qiao bench platform --sizes 1000,2000`" in text
+    assert "| search p99 ms during publishes | 260.0 | ≤ 250 | NO |" in text
+    assert "| publish-to-searchable p50 / p99 s | 0.9 / 1.5 | (no bound) |  |" in text
+    assert "synthetic clones beyond" in text
+    assert "after 101.5 s" in text and "ratio 1.69" in text
+    assert "| 2,000 | 1,000 / 1,000 | 3.5 (1.2) | 400 / 550 | 150 / 200 / 260 |" in text
+    assert "bench 0.10 + web 0.80 + worker 0.30; others 0.50" in text
+    assert "| 1,000 | exact | 1.5 | 0.5 | 0.2 | 900 |" in text
+    assert "| 2,000 | 90.0 | 50.0 | 55.0 | 20.0 | 20.0 |" in text
+    assert "Size 1,000,000 skipped: needs ~60 GB." in text
+    assert "- during batch import, at 80 s: `OperationalError: locked`" in text
 
 
 def test_missing_json_says_not_run(tmp_path: Path) -> None:
     text = load().render(tmp_path)
-    assert text.count("Not run yet.") == 3
+    assert text.count("Not run yet.") == 4
 
 
 def test_main_writes_the_file(tmp_path: Path) -> None:

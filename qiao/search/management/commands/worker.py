@@ -16,8 +16,9 @@ from types import FrameType
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import OperationalError, close_old_connections
 from django_tasks_db.management.commands import db_worker
+from django_tasks_db.utils import is_locked_database_exception
 
 from qiao.search import services
 
@@ -28,6 +29,21 @@ class SearchAwareWorker(db_worker.Worker):
     def shutdown(self, signum: int, frame: FrameType | None) -> None:
         services.stop_requested.set()  # a running indexing task stops after its source
         super().shutdown(signum, frame)
+
+    def run(self) -> None:
+        """django-tasks-db's loop, kept alive when SQLite stays locked longer than its busy
+        timeout (a long import transaction): that error escapes the library's own handling
+        and would end the process."""
+        while True:
+            try:
+                super().run()
+                return
+            except OperationalError as exc:
+                if not (self.running and is_locked_database_exception(exc)):
+                    raise
+                log.warning("worker: the database is locked; retrying in %.1fs", self.interval)
+                close_old_connections()
+                time.sleep(self.interval)
 
 
 def sweep(stop: threading.Event) -> None:
