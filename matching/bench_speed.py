@@ -32,11 +32,9 @@ import argparse
 import contextlib
 import cProfile
 import ctypes
-import datetime
 import gc
 import json
 import os
-import platform
 import pstats
 import random
 import shlex
@@ -62,7 +60,7 @@ from matching.index import (
     VectorIndex,
     faiss,
 )
-from matching.machine import cpu_model, memory_gb
+from matching.machine import describe
 from matching.types import LANGUAGES, Document, Language
 
 BENCHMARKS = Path(__file__).resolve().parents[1].parent / "shared" / "benchmarks"
@@ -129,21 +127,8 @@ def synthetic_texts(n: int, seed: int = 0) -> list[tuple[Language, str]]:
 
 
 def machine_info(argv: Sequence[str]) -> dict[str, Any]:
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        usable = os.cpu_count() or 1
     return {
-        "command": shlex.join(["qiao", "bench", "speed", *argv]),
-        "invocation": shlex.join([sys.executable, *sys.argv]),
-        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "platform": platform.platform(),
-        "cpu_model": cpu_model(),
-        "cpu_count": os.cpu_count(),
-        "usable_cpus": usable,
-        "memory_gb": memory_gb(),
-        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
-        "python": platform.python_version(),
+        **describe(shlex.join(["qiao", "bench", "speed", *argv])),
         "numpy": np.__version__,
         "faiss": str(getattr(faiss, "__version__", "?")),
         "faiss_threads": int(faiss.omp_get_max_threads()),

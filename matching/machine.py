@@ -2,8 +2,33 @@
 
 from __future__ import annotations
 
+import datetime
+import os
 import platform
+import shlex
+import sys
 from pathlib import Path
+from typing import Any
+
+
+def describe(command: str) -> dict[str, Any]:
+    """The machine and the moment of a run, with the command that reproduces it."""
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        usable = os.cpu_count() or 1
+    return {
+        "command": command,
+        "invocation": shlex.join([sys.executable, *sys.argv]),
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "platform": platform.platform(),
+        "cpu_model": cpu_model(),
+        "cpu_count": os.cpu_count(),
+        "usable_cpus": usable,
+        "memory_gb": memory_gb(),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        "python": platform.python_version(),
+    }
 
 
 def cpu_model() -> str:

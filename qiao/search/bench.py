@@ -56,11 +56,9 @@ from __future__ import annotations
 import argparse
 import cProfile
 import csv
-import datetime
 import http.client
 import json
 import os
-import platform
 import pstats
 import random
 import re
@@ -821,25 +819,9 @@ class Context:
 
 
 def machine_info(command: str, vendor: str) -> dict[str, Any]:
-    from matching.machine import cpu_model, memory_gb
+    from matching.machine import describe
 
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        usable = os.cpu_count() or 1
-    return {
-        "command": command,
-        "invocation": shlex.join([sys.executable, *sys.argv]),
-        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "platform": platform.platform(),
-        "cpu_model": cpu_model(),
-        "cpu_count": os.cpu_count(),
-        "usable_cpus": usable,
-        "memory_gb": memory_gb(),
-        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
-        "python": platform.python_version(),
-        "database": vendor,
-    }
+    return {**describe(command), "database": vendor}
 
 
 def setup_world(ctx: Context) -> tuple[Any, dict[str, list[str]], list[str]]:
