@@ -8,6 +8,8 @@ from django_tasks_db.management.commands import db_worker
 
 from qiao.search.management.commands.worker import SearchAwareWorker
 
+pytestmark = pytest.mark.django_db  # the retry closes stale connections
+
 
 def _worker() -> SearchAwareWorker:
     return SearchAwareWorker(
