@@ -182,27 +182,28 @@ def _commit(
 ) -> bool:
     """Write one source's documents (and tombstones for those it no longer gives); False when
     the source changed since it was read (its new pending row will index it again)."""
+    prints = {d.id: fingerprint(d, model) for d in documents}
     with transaction.atomic():
         _next_seq(0)  # take the clock's lock first: writers queue here, not midway
         now_documents = collection.documents([claim.source])[claim.source]
-        if [fingerprint(d, model) for d in now_documents] != [
-            fingerprint(d, model) for d in documents
-        ]:
+        if [fingerprint(d, model) for d in now_documents] != list(prints.values()):
             return False
         current = {
             e.doc_id: e
             for e in Entry.objects.filter(collection=collection.name, source=claim.source)
         }
-        writes: list[tuple[Document | None, str]] = []
-        for document in documents:
+
+        def stored_as_is(document: Document) -> bool:
             entry = current.get(document.id)
-            if entry and not entry.removed and entry.fingerprint == fingerprint(document, model):
-                continue
-            writes.append((document, document.id))
+            return bool(entry and not entry.removed and entry.fingerprint == prints[document.id])
+
+        writes: list[tuple[Document | None, str]] = [
+            (d, d.id) for d in documents if not stored_as_is(d)
+        ]
         writes += [
             (None, doc_id)
             for doc_id, entry in current.items()
-            if not entry.removed and doc_id not in {d.id for d in documents}
+            if not entry.removed and doc_id not in prints
         ]
         if not writes:
             return True
@@ -220,7 +221,7 @@ def _commit(
                 state = encode(written, analysis)
                 values.update(
                     removed=False,
-                    fingerprint=fingerprint(written, model),
+                    fingerprint=prints[written.id],
                     model=model,
                     language=written.language,
                     vector=state.vector,
