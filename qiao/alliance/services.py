@@ -28,6 +28,7 @@ from qiao.alliance.models import (
 )
 from qiao.core.errors import NotAllowed, ServiceError
 from qiao.organizations.models import Organization
+from qiao.search.collections import organisations
 from qiao.search.services import search_request
 
 if TYPE_CHECKING:
@@ -262,7 +263,7 @@ def application_approve(
             )
             organization.full_clean(exclude=["key"])
             organization.save()
-            search_request(collection="organisations", sources=[str(organization.pk)])
+            search_request(collection=organisations.NAME, sources=[str(organization.pk)])
         membership = Membership.objects.filter(organization=organization).first()
         if membership is not None and membership.status == MembershipStatus.MEMBER:
             raise ServiceError(_("This organisation is already a member of the alliance."))

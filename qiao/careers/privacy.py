@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from qiao.careers.models import Application, PoolMatch, TalentProfile
 from qiao.core.errors import NotAllowed
+from qiao.search.collections import careers as careers_collection
 from qiao.search.collections.careers import talent_key
 from qiao.search.services import search_request
 
@@ -132,5 +133,5 @@ def account_delete(*, actor: User, user: User) -> None:
             profile.delete()  # pool matches and allowed employers cascade
             if cv_name:
                 transaction.on_commit(lambda: _delete_cv_file(cv_name))
-            search_request(collection="careers", sources=[talent_key(profile_id)])
+            search_request(collection=careers_collection.NAME, sources=[talent_key(profile_id)])
         user.delete()

@@ -29,6 +29,7 @@ from qiao.careers.models import (
 )
 from qiao.core.errors import NotAllowed, ServiceError
 from qiao.core.languages import ContentLanguage
+from qiao.search.collections import careers as careers_collection
 from qiao.search.collections.careers import posting_key, talent_key
 from qiao.search.selectors import detect_language
 from qiao.search.services import search_request
@@ -215,7 +216,7 @@ def _record_posting(
 def _schedule_posting_index(posting_id: int) -> None:
     """In the posting's transaction: indexing it (and re-matching the talent pool against it
     once published, qiao.search.collections.careers) commits with the change."""
-    search_request(collection="careers", sources=[posting_key(posting_id)])
+    search_request(collection=careers_collection.NAME, sources=[posting_key(posting_id)])
 
 
 def posting_create(*, actor: User, employer: Organization, data: PostingData) -> Posting:
@@ -459,7 +460,7 @@ def talent_profile_save(
             profile.allowed_employers.set(data.allowed_employers)
             if old_cv and old_cv != (profile.cv.name if profile.cv else ""):
                 transaction.on_commit(lambda: _delete_cv_file(old_cv))
-            search_request(collection="careers", sources=[talent_key(profile.pk)])
+            search_request(collection=careers_collection.NAME, sources=[talent_key(profile.pk)])
     except BaseException:
         if written:
             _delete_cv_file(written)  # the row was rolled back: do not keep its file

@@ -11,9 +11,8 @@ from django.db import transaction
 
 from qiao.exchange.models import Match, MatchStatus, Profile, ProfileKind, ProfileStatus
 from qiao.exchange.signals import profile_indexed
+from qiao.search.collections import profiles as profiles_collection
 from qiao.search.selectors import explanation_json, search_model, search_similar
-
-COLLECTION = "profiles"
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,7 @@ def _drop_untouched(profile_id: int) -> None:
 def _store(profile: Profile) -> None:
     """Upsert this profile's top matches; drop untouched pairs that fell out of the top list."""
     results = search_similar(
-        collection=COLLECTION,
+        collection=profiles_collection.NAME,
         doc_id=str(profile.pk),
         filters={"kind": frozenset({_opposite(profile.kind)})},
         k=settings.QIAO_MATCHES_PER_PROFILE,

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 
 from qiao.exchange.matches import RankedProfile
 from qiao.exchange.models import Match, Profile, ProfileStatus, Sector
+from qiao.search.collections import profiles as profiles_collection
 from qiao.search.selectors import explanation_json, search_text
 
 if TYPE_CHECKING:
@@ -132,7 +133,9 @@ def profile_search(
             for p in profile_list_published(user=user, filters=filters)[:k]
         ]
         return SearchResults(query="", items=items)
-    hits = search_text(collection="profiles", query=query, filters=filters.engine_filters(), k=k)
+    hits = search_text(
+        collection=profiles_collection.NAME, query=query, filters=filters.engine_filters(), k=k
+    )
     found = profiles_visible_to(user).filter(
         pk__in=[int(h.doc_id) for h in hits], status=ProfileStatus.PUBLISHED
     )

@@ -27,6 +27,7 @@ from qiao.exchange.models import (
     ProfileStatus,
     Sector,
 )
+from qiao.search.collections import profiles as profiles_collection
 from qiao.search.selectors import detect_language
 from qiao.search.services import search_request
 
@@ -141,7 +142,7 @@ def deferred_indexing() -> Iterator[list[int]]:
     finally:
         _deferred.ids = None
     if ids:
-        search_request(collection="profiles", sources=[str(pk) for pk in ids])
+        search_request(collection=profiles_collection.NAME, sources=[str(pk) for pk in ids])
 
 
 def _schedule_indexing(profile: Profile) -> None:
@@ -150,7 +151,7 @@ def _schedule_indexing(profile: Profile) -> None:
     if deferred is not None:
         deferred.append(profile.pk)
         return
-    search_request(collection="profiles", sources=[str(profile.pk)])
+    search_request(collection=profiles_collection.NAME, sources=[str(profile.pk)])
 
 
 def profile_create(*, actor: User, organization: Organization, data: ProfileData) -> Profile:

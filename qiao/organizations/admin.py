@@ -5,6 +5,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from qiao.organizations.models import Organization
+from qiao.search.collections import organisations, profiles
 from qiao.search.services import search_request
 
 
@@ -19,8 +20,8 @@ class OrganizationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             # Its description is matched at events; its country filters its profiles.
-            search_request(collection="organisations", sources=[str(obj.pk)])
+            search_request(collection=organisations.NAME, sources=[str(obj.pk)])
             search_request(
-                collection="profiles",
+                collection=profiles.NAME,
                 sources=[str(pk) for pk in obj.profiles.values_list("pk", flat=True)],
             )

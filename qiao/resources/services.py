@@ -26,6 +26,7 @@ from qiao.resources.models import (
     ResourceChange,
     ResourceVersion,
 )
+from qiao.search.collections import resources as resources_collection
 from qiao.search.services import search_request
 
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ def _log(
 
 def _reindex(resource: Resource) -> None:
     """In the change's transaction: the search request commits with it."""
-    search_request(collection="resources", sources=[str(resource.pk)])
+    search_request(collection=resources_collection.NAME, sources=[str(resource.pk)])
 
 
 def _email_invitation(authorship: Authorship) -> None:

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.http import HttpRequest
 
+from qiao.search.collections import sandbox
 from qiao.search.services import search_request
 from qiao.training.models import (
     Assignment,
@@ -100,4 +101,4 @@ class AssignmentAdmin(admin.ModelAdmin[Assignment]):
         super().save_related(request, form, formsets, change)
         # The pool lives in the sandbox collection only, never in the live one.
         with transaction.atomic():
-            search_request(collection="sandbox", sources=[str(form.instance.pk)])
+            search_request(collection=sandbox.NAME, sources=[str(form.instance.pk)])

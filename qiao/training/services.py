@@ -25,6 +25,7 @@ from qiao.deals.models import AgreementType, Deal, DealEventKind, DealStage
 from qiao.exchange.models import Sector
 from qiao.organizations.models import Organization
 from qiao.resources.files import MAX_RESOURCE_BYTES, RESOURCE_TYPES
+from qiao.search.collections import cases, sandbox
 from qiao.search.services import search_request
 from qiao.training import permissions
 from qiao.training.models import (
@@ -216,7 +217,7 @@ def attendance_record(
 
 
 def _reindex_case(case: Case) -> None:
-    search_request(collection="cases", sources=[str(case.pk)])
+    search_request(collection=cases.NAME, sources=[str(case.pk)])
 
 
 def case_publish(*, actor: User, case: Case, published: bool) -> Case:
@@ -424,7 +425,7 @@ def case_text_save(*, actor: User, case: Case, language: str, text: Mapping[str,
 
 
 def _reindex_pool(assignment: Assignment) -> None:
-    search_request(collection="sandbox", sources=[str(assignment.pk)])
+    search_request(collection=sandbox.NAME, sources=[str(assignment.pk)])
 
 
 def _check_assignment(
