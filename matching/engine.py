@@ -64,10 +64,13 @@ from matching.types import (
 )
 
 FORMAT = "qiao-matching-engine/1"
-SNAPSHOT_FORMAT = "qiao-matching-snapshot/1"
+SNAPSHOT_FORMAT = "qiao-matching-snapshot/2"
 DocVector = Literal["text", "passages", "both"]
 # ids -> (passages, one unit row per passage) of each, for documents put without their
 # passages (Analysis.without_passages): an explanation loads only its candidates' passages.
+# The vector index's row label of each language, so that a search within one needs no filter.
+_LABEL: Mapping[str, int] = {lang: n for n, lang in enumerate(LANGUAGES)}
+NEIGHBOUR_EF = 128  # efSearch of the hubness neighbour searches (a query's: EF_SEARCH)
 PassageLoader = Callable[[Sequence[str]], Mapping[str, tuple[tuple[str, ...], np.ndarray]]]
 
 # (offset, scale) per unordered language pair, so that (cosine - offset) / scale ≈ graded
@@ -345,7 +348,12 @@ class Engine:
         with self._lock:
             ids = [d.id for d in documents]
             self._forget(ids)
-            self._index.add(ids, np.vstack([a.vector for a in analyses]), model=self.model_name)
+            self._index.add(
+                ids,
+                np.vstack([a.vector for a in analyses]),
+                model=self.model_name,
+                labels=[_LABEL[d.language] for d in documents],
+            )
             for document, analysis in zip(documents, analyses, strict=True):
                 self._remember(document, analysis)
             if self.scoring.hub_weight:
@@ -400,10 +408,9 @@ class Engine:
         block = self._language_similarities(ids, language, matrices)
         if block is not None:
             return top_hits(block[0], block[1], k)
-        same = self._by_language[language]
-        allowed = None if len(same) == len(self._entries) else same
         vectors = np.vstack([self._entries[i].analysis.vector for i in ids])
-        return self._index.search(vectors, k, allowed)
+        # The lists feed a mean: a rougher graph search than a query's is enough.
+        return self._index.search(vectors, k, label=_LABEL[language], ef=NEIGHBOUR_EF)
 
     def _language_similarities(
         self,
@@ -553,10 +560,8 @@ class Engine:
                 return []
             fetch = max(cfg.candidates, 5 * k) + (1 if exclude else 0)
             pool: set[str] = {h.id for h in self._index.search(query.vector, fetch, allowed)[0]}
-            bm25: dict[str, float] = {}
-            if language is not None:
-                bm25 = self._bm25[language].score_tokens(query.tokens, allowed=allowed)
-                pool.update(sorted(bm25, key=lambda d: (-bm25[d], d))[:fetch])
+            bm25 = self._bm25[language or "en"].scores(query.tokens if language else ())
+            pool.update(h.id for h in bm25.best(fetch, allowed))
             query_cues = {m.key: m for m in query.cues}
             rarity = self._cues.rarity(query_cues)
             for doc_id in self._cues.candidates(query_cues, limit=fetch):
@@ -565,7 +570,7 @@ class Engine:
             pool.discard(exclude or "")
             pool.discard("")
             scored = [
-                self._score(query, language, self._entries[d], bm25.get(d, 0.0), rarity)
+                self._score(query, language, self._entries[d], bm25.get(d), rarity)
                 for d in pool
                 if d in self._entries
             ]
@@ -576,7 +581,7 @@ class Engine:
         targets = self._with_passages(targets, [c.doc_id for c in top])
         with self._lock:
             return [
-                self._explain(query, language, c, target)
+                self._explain(query, language, c, target, bm25.idf)
                 for c, target in zip(top, targets, strict=True)
                 if c.doc_id in self._entries  # not removed meanwhile
             ]
@@ -648,7 +653,12 @@ class Engine:
             return self._hubs.hubness(doc_id, toward or entry.document.language)
 
     def _explain(
-        self, query: Analysis, language: Language | None, c: _Candidate, target: Analysis
+        self,
+        query: Analysis,
+        language: Language | None,
+        c: _Candidate,
+        target: Analysis,
+        idfs: Mapping[str, float],
     ) -> Match:
         cfg = self.scoring
         entry = self._entries[c.doc_id]
@@ -661,7 +671,7 @@ class Engine:
         )
         terms: tuple[str, ...] = ()
         if language is not None and language == entry.document.language:
-            terms = self._shared_terms(query, target, language)
+            terms = self._shared_terms(query, target, language, idfs)
         mine = {m.key: m.surface for m in query.cues}
         theirs = {m.key: m.surface for m in target.cues}
         numbers = tuple(
@@ -682,19 +692,19 @@ class Engine:
         return Match(c.doc_id, quality(c.fused, cfg), explanation)
 
     def _shared_terms(
-        self, query: Analysis, target: Analysis, language: Language
+        self, query: Analysis, target: Analysis, language: Language, idfs: Mapping[str, float]
     ) -> tuple[str, ...]:
-        index = self._bm25[language]
+        """The query's rarer words the target also holds; `idfs`: of every query word."""
         shared = set(query.tokens) & set(target.tokens)
-        n = max(len(index), 1)
+        n = max(len(self._bm25[language]), 1)
         useful = [
             t
             for t in shared
             if len(query.surfaces.get(t, t)) >= (2 if language == "zh" else 3)
             and not t.isdigit()
-            and (n < 4 or index.idf(t) > math.log1p(1.0))  # skip words in half the corpus
+            and (n < 4 or idfs[t] > math.log1p(1.0))  # skip words in half the corpus
         ]
-        useful.sort(key=lambda t: (-index.idf(t), t))
+        useful.sort(key=lambda t: (-idfs[t], t))
         return tuple(query.surfaces.get(t, t) for t in useful[: self.scoring.terms_shown])
 
     # --- snapshots ---------------------------------------------------------------------------
@@ -721,12 +731,17 @@ class Engine:
                     )
                     for e in entries
                 ],
-                "bm25": {lang: index.state() for lang, index in self._bm25.items()},
                 "cues": self._cues.state(),
                 "facets": self._facets,
             }
-            hubs_plain, hubs_arrays = self._hubs.state()
+            hubs_plain, arrays = self._hubs.state()
             plain["hubs"] = hubs_plain
+            arrays = {f"hubs-{name}": array for name, array in arrays.items()}
+            plain["bm25"] = {}
+            for lang, index in self._bm25.items():
+                plain["bm25"][lang], bm25_arrays = index.state()
+                arrays.update((f"bm25-{lang}-{n}", a) for n, a in bm25_arrays.items())
+            plain["arrays"] = sorted(arrays)
             header = {
                 "format": SNAPSHOT_FORMAT,
                 "model": self.model_name,
@@ -743,8 +758,8 @@ class Engine:
                 z.writestr("header.json", json.dumps(header))
                 z.writestr("state.marshal", marshal.dumps(plain))
                 _write_array(z, "vectors.npy", vectors)
-                for name, array in hubs_arrays.items():
-                    _write_array(z, f"hubs-{name}.npy", array)
+                for name, array in arrays.items():
+                    _write_array(z, f"{name}.npy", array)
                 with tempfile.TemporaryDirectory() as tmp:
                     manifest = self._index.write_to(Path(tmp))
                     z.writestr("index/manifest.json", json.dumps(manifest, ensure_ascii=False))
@@ -765,14 +780,15 @@ class Engine:
                 raise storage.StorageError("snapshot made with other document vectors")
             plain = marshal.loads(z.read("state.marshal"))
             vectors = _read_array(z, "vectors.npy")
-            hubs_arrays = {n: _read_array(z, f"hubs-{n}.npy") for n in ("lang", "nb", "sc")}
+            arrays = {name: _read_array(z, f"{name}.npy") for name in plain["arrays"]}
             with tempfile.TemporaryDirectory(dir=self._index.spill_dir) as tmp:
                 for name in z.namelist():
                     if name.startswith("index/") and name != "index/manifest.json":
                         (Path(tmp) / name.removeprefix("index/")).write_bytes(z.read(name))
                 # A row file stays open after its directory is gone (POSIX).
+                index_manifest = json.loads(z.read("index/manifest.json"))
                 index = VectorIndex.read_from(
-                    json.loads(z.read("index/manifest.json")),
+                    index_manifest,
                     Path(tmp),
                     model=self.model_name,
                     ann_threshold=self._index.ann_threshold,
@@ -795,6 +811,8 @@ class Engine:
                 ),
             )
             by_language[language].add(doc_id)
+        if "labels" not in index_manifest:  # written before the index kept languages
+            index.relabel(list(entries), [_LABEL[e.document.language] for e in entries.values()])
         with self._lock:
             if self._entries:
                 raise RuntimeError("restore: the engine already holds documents")
@@ -802,10 +820,10 @@ class Engine:
             self._entries = entries
             self._by_language = by_language
             for lang, state in plain["bm25"].items():
-                self._bm25[lang].restore_state(state)
+                self._bm25[lang].restore_state(state, _prefixed(arrays, f"bm25-{lang}-"))
             self._cues.restore_state(plain["cues"])
             self._facets = plain["facets"]
-            self._hubs.restore_state(plain["hubs"], hubs_arrays)
+            self._hubs.restore_state(plain["hubs"], _prefixed(arrays, "hubs-"))
             self._hub_new, self._hub_stale = {}, set()
         return len(entries)
 
@@ -905,6 +923,8 @@ class Engine:
                         toward: [Hit(i, float(score)) for i, score in hits]
                         for toward, hits in r["neighbours"].items()
                     }
+        if "labels" not in index_manifest:  # saved before the index kept languages
+            index.relabel([d.id for d, _ in entries], [_LABEL[d.language] for d, _ in entries])
         with self._lock:
             self._index = index
             self._entries.clear()
@@ -943,6 +963,10 @@ def _read_array(z: zipfile.ZipFile, name: str) -> np.ndarray:
 
 
 _controller: Any = None
+
+
+def _prefixed(arrays: Mapping[str, np.ndarray], prefix: str) -> dict[str, np.ndarray]:
+    return {k.removeprefix(prefix): v for k, v in arrays.items() if k.startswith(prefix)}
 
 
 def _blas_limit() -> Any:

@@ -29,7 +29,7 @@ import logging
 import os
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
@@ -130,6 +130,9 @@ class VectorIndex:
         self._row_ids: list[str | None] = []  # None marks a tombstone
         self._row_of: dict[str, int] = {}
         self._live = np.zeros(0, dtype=bool)  # per row; capacity may exceed _n
+        # per row: a small int the caller groups rows by (the engine: the language), so that a
+        # search within one group needs no id filter
+        self._label = np.zeros(0, dtype=np.int8)
         self._live_bits: np.ndarray | None = None  # packed _live[:_n], cached between writes
         self._lock = threading.RLock()
 
@@ -192,9 +195,18 @@ class VectorIndex:
 
     # --- writes ------------------------------------------------------------------------------
 
-    def add(self, ids: Sequence[str], vectors: np.ndarray, *, model: str) -> None:
-        """Insert or replace; `model` must be the index's model."""
+    def add(
+        self,
+        ids: Sequence[str],
+        vectors: np.ndarray,
+        *,
+        model: str,
+        labels: Sequence[int] | None = None,
+    ) -> None:
+        """Insert or replace; `model` must be the index's model; `labels`: each row's group
+        (0 by default), which `search(label=…)` keeps to."""
         check_model(self.model, model)
+        label_array = np.zeros(len(ids), np.int8) if labels is None else np.asarray(labels, np.int8)
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         if vectors.ndim != 2 or vectors.shape != (len(ids), self.dim):
             raise ValueError(f"expected a {len(ids)}×{self.dim} matrix, got {vectors.shape}")
@@ -207,7 +219,7 @@ class VectorIndex:
                 self._bury(doc_id)
             wanted = self._kind_for(len(self._row_of) + len(ids))
             if wanted != self._kind or self._needs_compaction():
-                self._rebuild(list(ids), vectors)
+                self._rebuild(list(ids), vectors, label_array)
                 return
             start = self._n
             self._ensure_capacity(start + len(ids))
@@ -219,6 +231,7 @@ class VectorIndex:
             for offset, doc_id in enumerate(ids):
                 self._row_of[doc_id] = start + offset
             self._live[start : start + len(ids)] = True
+            self._label[start : start + len(ids)] = label_array
             self._n += len(ids)
             self._live_bits = None
 
@@ -259,9 +272,15 @@ class VectorIndex:
         live = np.zeros(capacity, dtype=bool)
         live[: self._n] = self._live[: self._n]
         self._live = live
+        self._label = np.resize(self._label, capacity)
         self._row_ids.extend([None] * (capacity - len(self._row_ids)))
 
-    def _rebuild(self, extra_ids: Sequence[str] = (), extra: np.ndarray | None = None) -> None:
+    def _rebuild(
+        self,
+        extra_ids: Sequence[str] = (),
+        extra: np.ndarray | None = None,
+        extra_labels: np.ndarray | None = None,
+    ) -> None:
         """Compact away tombstones, append `extra` rows, and build the kind that fits the size.
 
         Works block by block, so at no point are the float rows of a large corpus all in
@@ -269,6 +288,11 @@ class VectorIndex:
         live = self._live_rows()
         ids: list[str | None] = [self._row_ids[r] for r in live.tolist()]
         ids.extend(extra_ids)
+        labels = np.concatenate(
+            [self._label[live], np.zeros(len(extra_ids), np.int8)]
+            if extra_labels is None
+            else [self._label[live], extra_labels]
+        )
         extra = np.zeros((0, self.dim), np.float32) if extra is None else extra
         n = len(ids)
         kind = self._kind_for(n)
@@ -294,7 +318,14 @@ class VectorIndex:
         self._row_of = {doc_id: row for row, doc_id in enumerate(ids) if doc_id is not None}
         self._n = n
         self._live = np.ones(n, dtype=bool)
+        self._label = labels.astype(np.int8)
         self._live_bits = None
+
+    def relabel(self, ids: Sequence[str], labels: Sequence[int]) -> None:
+        """Set the labels of indexed ids (e.g. after loading an index saved without them)."""
+        with self._lock:
+            rows = np.array([self._row_of[i] for i in ids], np.int64)
+            self._label[rows] = np.asarray(labels, np.int8)
 
     def _training_sample(self, live: np.ndarray, extra: np.ndarray) -> np.ndarray:
         """Up to TRAIN_SAMPLE rows spread evenly over the live rows and `extra`."""
@@ -330,23 +361,28 @@ class VectorIndex:
     # --- search ------------------------------------------------------------------------------
 
     def search(
-        self, vectors: np.ndarray, k: int, allowed: Iterable[str] | None = None
+        self,
+        vectors: np.ndarray,
+        k: int,
+        allowed: Iterable[str] | None = None,
+        *,
+        label: int | None = None,
+        ef: int | None = None,
     ) -> list[list[Hit]]:
         """The k best live ids for each query row, best first, ties broken by id.
 
-        `allowed` restricts results to those ids. For "hnsw" the filter is applied inside
+        `allowed` restricts results to those ids, `label` to the rows added with that label;
+        `ef` overrides the graph's efSearch (a cheaper, rougher search). For "hnsw" the filter is applied inside
         faiss (an ID selector), so no over-fetch guess is needed; a small allowed set, or a
         graph search that comes back short under a selective filter, is answered by a scan."""
         queries = np.ascontiguousarray(np.atleast_2d(vectors), dtype=np.float32)
         if queries.shape[1] != self.dim:
             raise ValueError(f"query dimension {queries.shape[1]} != index dimension {self.dim}")
         with self._lock:
-            if allowed is None:
-                rows = None
-            else:
-                rows = np.fromiter(
-                    (self._row_of[i] for i in set(allowed) if i in self._row_of), np.int64
-                )
+            rows = None if allowed is None else rows_of(self._row_of, allowed)
+            if label is not None:
+                grouped = self._live[: self._n] & (self._label[: self._n] == label)
+                rows = np.flatnonzero(grouped) if rows is None else rows[grouped[rows]]
             size = len(self._row_of) if rows is None else len(rows)
             if k <= 0 or size == 0:
                 return [[] for _ in range(len(queries))]
@@ -360,7 +396,7 @@ class VectorIndex:
             selector = None if mask is None else faiss.IDSelectorBitmap(mask)
             if self._kind == "hnsw":
                 params = faiss.SearchParametersHNSW(
-                    sel=selector, efSearch=max(self.ef_search, fetch)
+                    sel=selector, efSearch=max(ef or self.ef_search, fetch)
                 )
             else:
                 params = faiss.SearchParameters(sel=selector) if selector is not None else None
@@ -455,6 +491,7 @@ class VectorIndex:
             "codec": self.codec,
             "count": len(self._row_of),
             "ids": self._row_ids[: self._n],  # row order; null = tombstone
+            "labels": self._label[: self._n].tolist(),
         }
         if self._kind == "hnsw":
             body["hnsw"] = {"M": self.hnsw_m, "efConstruction": self.ef_construction}
@@ -502,6 +539,7 @@ class VectorIndex:
         index._row_of = {doc_id: r for r, doc_id in enumerate(row_ids) if doc_id is not None}
         index._n = len(row_ids)
         index._live = np.array([i is not None for i in row_ids], dtype=bool)
+        index._label = np.array(manifest.get("labels") or [0] * len(row_ids), np.int8)
         graph = directory / "hnsw.faiss"
         if manifest.get("format") != READABLE_FORMATS[0] and manifest.get("kind") == "hnsw":
             try:
@@ -568,6 +606,14 @@ def copy_trained(source: Any, target: Any) -> None:
     dst.sq.trained = src.sq.trained
     dst.is_trained = True
     target.is_trained = True
+
+
+def rows_of(row_of: Mapping[str, int], ids: Iterable[str]) -> np.ndarray:
+    """The rows of these ids, unknown ones left out, without a Python call per id (a filter
+    can hold most of a large index)."""
+    found = np.fromiter(map(row_of.get, ids, itertools.repeat(-1)), np.int64)
+    found = found[found >= 0]
+    return found if isinstance(ids, (set, frozenset, dict)) else np.unique(found)
 
 
 def _mask(rows: np.ndarray, n: int) -> np.ndarray:

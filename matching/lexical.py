@@ -6,13 +6,15 @@ postings and calls them; tokenizers are injected (one per language).
 
 from __future__ import annotations
 
+import array
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
 
+from matching.index import rows_of
 from matching.text import Tokenizer
 
 # --- scoring (pure) ----------------------------------------------------------------------------
@@ -52,97 +54,275 @@ class LexicalHit(NamedTuple):
     score: float  # BM25 / max_score, 0..1
 
 
-class BM25Index:
-    """BM25 over the documents of one language, with incremental add and remove."""
+class BM25Scores:
+    """One query's normalised BM25 (0..1) over an index's rows, read by id or as a top list."""
 
-    def __init__(self, tokenizer: Tokenizer, params: BM25Params | None = None) -> None:
+    def __init__(
+        self,
+        ids: list[str | None],
+        row_of: dict[str, int],
+        totals: np.ndarray,
+        idfs: Mapping[str, float] | None = None,
+    ) -> None:
+        self._ids = ids
+        self._row_of = row_of
+        self._totals = totals  # per row; 0 where the query shares no term
+        self.idf: Mapping[str, float] = idfs or {}  # of each query term
+
+    def get(self, doc_id: str, default: float = 0.0) -> float:
+        row = self._row_of.get(doc_id)
+        if row is None or row >= len(self._totals):  # added after the query was scored
+            return default
+        return float(self._totals[row]) or default
+
+    def as_dict(self, allowed: Iterable[str] | None = None) -> dict[str, float]:
+        """Every document sharing a term with the query (and in `allowed`, if given)."""
+        keep = None if allowed is None else set(allowed)
+        out: dict[str, float] = {}
+        for row in np.flatnonzero(self._totals).tolist():
+            doc_id = self._ids[row]
+            if doc_id is not None and (keep is None or doc_id in keep):
+                out[doc_id] = float(self._totals[row])
+        return out
+
+    def best(self, k: int, allowed: Collection[str] | None = None) -> list[LexicalHit]:
+        """The k best documents, ties by id (exactly, whatever the row order), among `allowed`
+        if given: a small allowed set is looked up, a large one filters the ranked rows."""
+        if k <= 0:
+            return []
+        totals = self._totals
+        if allowed is not None and len(allowed) <= _LOOKUP_LIMIT:
+            rows = rows_of(self._row_of, allowed)
+            rows = rows[rows < len(totals)]
+            rows = rows[totals[rows] > 0]
+        else:
+            rows = np.flatnonzero(totals)
+        if allowed is None or len(allowed) <= _LOOKUP_LIMIT:
+            return self._top(rows, k)
+        want = k
+        while True:  # rank in growing slices until k allowed ones are found
+            ranked = self._top(rows, want)
+            out = [h for h in ranked if h.id in allowed][:k]
+            if len(out) >= k or len(ranked) < want:
+                return out
+            want *= 4
+
+    def _top(self, rows: np.ndarray, k: int) -> list[LexicalHit]:
+        """The k best of these rows: every row above the k-th score, then the ties at it by
+        id, so the list does not depend on how rows are numbered."""
+        if not len(rows):
+            return []
+        scores = self._totals[rows]
+        if len(rows) > k:
+            cut = np.partition(scores, len(scores) - k)[len(scores) - k]
+            rows, scores = rows[scores >= cut], scores[scores >= cut]
+        ids = self._ids
+        hits = [
+            LexicalHit(doc_id, s)
+            for doc_id, s in zip((ids[r] for r in rows.tolist()), scores.tolist(), strict=True)
+            if doc_id is not None
+        ]
+        hits.sort(key=lambda h: (-h.score, h.id))
+        return hits[:k]
+
+
+# Up to this many allowed ids are looked up one by one; a larger set filters ranked rows.
+_LOOKUP_LIMIT = 5000
+
+
+class BM25Index:
+    """BM25 over the documents of one language, with incremental add and remove.
+
+    Postings are arrays, so that scoring a term is a few vector operations and a snapshot is
+    a few buffers: a compacted segment (each term's rows and term frequencies, contiguous,
+    ordered by term id) plus a small delta of the documents added since (one list per term).
+    A removal only clears the row's live flag; a compaction, once the delta or the dead rows
+    reach a share of the segment, folds the delta in and renumbers the rows, so its cost is
+    linear in the index but paid once per that share of writes (decision 0008)."""
+
+    def __init__(
+        self,
+        tokenizer: Tokenizer,
+        params: BM25Params | None = None,
+        *,
+        delta_share: float = 0.25,
+        min_delta: int = 20_000,
+    ) -> None:
         self.tokenizer = tokenizer
         self.params = params or BM25Params()
-        self._postings: dict[str, dict[str, int]] = {}  # term -> doc id -> tf
-        self._lengths: dict[str, int] = {}
-        self._terms: dict[str, tuple[str, ...]] = {}  # doc id -> its distinct terms
+        # Compact when the delta's postings pass this share of the segment's (and min_delta),
+        # or the removed rows four times this share of the rows.
+        self.delta_share = delta_share
+        self.min_delta = min_delta
+        self._term_id: dict[str, int] = {}
+        self._row_of: dict[str, int] = {}
+        self._ids: list[str | None] = []  # per row; None: removed
+        self._length = np.zeros(0, np.float32)  # per row
+        self._live = np.zeros(0, bool)  # per row
         self._total_len = 0
+        # segment: term t's postings are [_offsets[t], _offsets[t + 1]) of _rows/_tf
+        self._offsets = np.zeros(1, np.int64)
+        self._rows = np.zeros(0, np.int32)
+        self._tf = np.zeros(0, np.float32)
+        # term id -> (rows, tfs), as int32 arrays numpy can read without a copy
+        self._delta: dict[int, tuple[array.array[int], array.array[int]]] = {}
+        self._delta_postings = 0
 
     def __len__(self) -> int:
-        return len(self._lengths)
+        return len(self._row_of)
 
     def __contains__(self, doc_id: object) -> bool:
-        return doc_id in self._lengths
+        return doc_id in self._row_of
 
     def add(self, doc_id: str, tokens: Sequence[str]) -> None:
         """Index pre-tokenized text (replacing any previous version of the document)."""
         self.remove([doc_id])
-        counts = Counter(tokens)
-        for term, count in counts.items():
-            self._postings.setdefault(term, {})[doc_id] = count
-        self._terms[doc_id] = tuple(counts)
-        self._lengths[doc_id] = len(tokens)
+        row = len(self._ids)
+        if row >= len(self._live):
+            capacity = max(64, 2 * row)
+            self._length = np.resize(self._length, capacity)
+            self._live = np.concatenate([self._live, np.zeros(capacity - len(self._live), bool)])
+        self._ids.append(doc_id)
+        self._row_of[doc_id] = row
+        self._length[row] = len(tokens)
+        self._live[row] = True
         self._total_len += len(tokens)
+        for term, count in Counter(tokens).items():
+            term_id = self._term_id.setdefault(term, len(self._term_id))
+            if term_id not in self._delta:
+                self._delta[term_id] = (array.array("i"), array.array("i"))
+            rows, tfs = self._delta[term_id]
+            rows.append(row)
+            tfs.append(count)
+            self._delta_postings += 1
+        if self._compaction_due():
+            self.compact()
 
     def add_text(self, doc_id: str, text: str) -> None:
         self.add(doc_id, self.tokenizer(text))
 
-    def state(self) -> tuple[Any, ...]:
-        """Everything indexed, as plain dicts (marshal-able), for a snapshot."""
-        return (self._postings, self._lengths, self._terms, self._total_len)
-
-    def restore_state(self, state: tuple[Any, ...]) -> None:
-        postings, lengths, terms, total = state
-        self._postings = postings
-        self._lengths = lengths
-        self._terms = terms
-        self._total_len = int(total)
-
     def remove(self, ids: Iterable[str]) -> None:
         for doc_id in ids:
-            length = self._lengths.pop(doc_id, None)
-            if length is None:
+            row = self._row_of.pop(doc_id, None)
+            if row is None:
                 continue
-            self._total_len -= length
-            for term in self._terms.pop(doc_id):
-                del self._postings[term][doc_id]
-                if not self._postings[term]:
-                    del self._postings[term]
+            self._ids[row] = None
+            self._live[row] = False
+            self._total_len -= int(self._length[row])
+        if self._compaction_due():
+            self.compact()
+
+    def _compaction_due(self) -> bool:
+        dead = len(self._ids) - len(self._row_of)
+        return self._delta_postings > max(
+            self.min_delta, self.delta_share * len(self._rows)
+        ) or dead > max(self.min_delta / 100, 4 * self.delta_share * len(self._ids))
+
+    def compact(self) -> None:
+        """Fold the delta into the segment and drop removed rows (renumbering the rest)."""
+        n = len(self._ids)
+        live = self._live[:n]
+        new_row = np.cumsum(live, dtype=np.int64) - 1
+        terms = np.repeat(np.arange(len(self._offsets) - 1, dtype=np.int32), np.diff(self._offsets))
+        rows, tf = self._rows, self._tf
+        if self._delta:
+            order = sorted(self._delta)
+            lists = [self._delta[t] for t in order]
+            d_terms = np.repeat(np.array(order, np.int32), [len(rows) for rows, _ in lists])
+            d_rows = np.frombuffer(b"".join(rows.tobytes() for rows, _ in lists), np.int32)
+            d_tf = np.frombuffer(b"".join(tf.tobytes() for _, tf in lists), np.int32)
+            # each delta posting goes after its term's segment postings (rows stay ascending)
+            at = np.searchsorted(terms, d_terms, side="right")
+            terms = np.insert(terms, at, d_terms)
+            rows = np.insert(rows, at, d_rows)
+            tf = np.insert(tf, at, d_tf.astype(np.float32))
+        keep = live[rows]
+        terms, rows, tf = terms[keep], new_row[rows[keep]].astype(np.int32), tf[keep]
+        counts = np.bincount(terms, minlength=len(self._term_id))
+        self._offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        self._rows, self._tf = rows, tf
+        self._delta, self._delta_postings = {}, 0
+        self._ids = [i for i in self._ids if i is not None]
+        self._row_of = {doc_id: row for row, doc_id in enumerate(self._ids)}  # type: ignore[misc]
+        self._length = self._length[:n][live].copy()
+        self._live = np.ones(len(self._ids), bool)
+
+    def state(self) -> tuple[tuple[Any, ...], dict[str, np.ndarray]]:
+        """(plain values, arrays) of everything indexed, for a snapshot (compacted first)."""
+        self.compact()
+        terms = sorted(self._term_id, key=self._term_id.__getitem__)
+        arrays = {"length": self._length, "offsets": self._offsets, "rows": self._rows}
+        arrays["tf"] = self._tf
+        return (terms, self._ids, self._total_len), arrays
+
+    def restore_state(self, plain: tuple[Any, ...], arrays: Mapping[str, np.ndarray]) -> None:
+        terms, ids, total = plain
+        self._term_id = {term: i for i, term in enumerate(terms)}
+        self._ids = list(ids)
+        self._row_of = {doc_id: row for row, doc_id in enumerate(self._ids)}
+        self._total_len = int(total)
+        self._length = np.array(arrays["length"], np.float32)
+        self._live = np.ones(len(self._ids), bool)
+        self._offsets = np.array(arrays["offsets"], np.int64)
+        self._rows = np.array(arrays["rows"], np.int32)
+        self._tf = np.array(arrays["tf"], np.float32)
+        self._delta, self._delta_postings = {}, 0
+
+    def _postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """(live rows, term frequencies) of the documents holding `term`."""
+        term_id = self._term_id.get(term)
+        if term_id is None:
+            return _NO_ROWS, _NO_TF
+        if term_id + 1 < len(self._offsets):
+            start, stop = self._offsets[term_id], self._offsets[term_id + 1]
+            rows, tf = self._rows[start:stop], self._tf[start:stop]
+        else:
+            rows, tf = _NO_ROWS, _NO_TF
+        if term_id in self._delta:
+            d_rows, d_tf = self._delta[term_id]
+            rows = np.concatenate([rows, np.frombuffer(d_rows, np.int32)])
+            tf = np.concatenate([tf, np.frombuffer(d_tf, np.int32).astype(np.float32)])
+        live = self._live[rows]
+        return (rows, tf) if live.all() else (rows[live], tf[live])
 
     def idf(self, term: str) -> float:
-        return float(idf(len(self._postings.get(term, ())), max(len(self), 1)))
+        return float(idf(len(self._postings(term)[0]), max(len(self), 1)))
+
+    def scores(self, tokens: Sequence[str]) -> BM25Scores:
+        """Normalised BM25 (0..1) of every document for these query tokens."""
+        totals = np.zeros(len(self._ids), np.float64)
+        n = len(self._row_of)
+        if not n:
+            return BM25Scores(self._ids, self._row_of, totals)
+        avg_len = self._total_len / n
+        terms = list(dict.fromkeys(tokens))  # a repeated word counts once
+        postings = [self._postings(t) for t in terms]
+        idfs = [float(idf(len(rows), n)) for rows, _ in postings]
+        bound = max_score(idfs, self.params)
+        if bound <= 0:
+            return BM25Scores(self._ids, self._row_of, totals)
+        for (rows, tf), term_idf in zip(postings, idfs, strict=True):
+            if len(rows):  # rows are distinct within a term
+                totals[rows] += term_scores(tf, self._length[rows], avg_len, term_idf, self.params)
+        return BM25Scores(
+            self._ids, self._row_of, totals / bound, dict(zip(terms, idfs, strict=True))
+        )
 
     def score_tokens(
         self, tokens: Sequence[str], *, allowed: Iterable[str] | None = None
     ) -> dict[str, float]:
         """Normalised BM25 (0..1) of every document sharing a term with the query."""
-        if not self._lengths:
-            return {}
-        terms = list(dict.fromkeys(tokens))  # a repeated query word counts once
-        n = len(self._lengths)
-        avg_len = self._total_len / n
-        idfs = [float(idf(len(self._postings.get(t, ())), n)) for t in terms]
-        bound = max_score(idfs, self.params)
-        if bound <= 0:
-            return {}
-        allowed_set = set(allowed) if allowed is not None else None
-        totals: dict[str, float] = {}
-        for term, term_idf in zip(terms, idfs, strict=True):
-            docs = self._postings.get(term)
-            if not docs:
-                continue
-            ids = [d for d in docs if allowed_set is None or d in allowed_set]
-            if not ids:
-                continue
-            tf = np.fromiter((docs[d] for d in ids), dtype=np.float64, count=len(ids))
-            lengths = np.fromiter((self._lengths[d] for d in ids), np.float64, count=len(ids))
-            for doc_id, s in zip(
-                ids, term_scores(tf, lengths, avg_len, term_idf, self.params), strict=True
-            ):
-                totals[doc_id] = totals.get(doc_id, 0.0) + float(s)
-        return {doc_id: s / bound for doc_id, s in totals.items()}
+        return self.scores(tokens).as_dict(allowed)
 
     def search(
         self, text: str, k: int, *, allowed: Iterable[str] | None = None
     ) -> list[LexicalHit]:
-        scores = self.score_tokens(self.tokenizer(text), allowed=allowed)
-        best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
-        return [LexicalHit(doc_id, s) for doc_id, s in best]
+        allowed_set = None if allowed is None else set(allowed)
+        return self.scores(self.tokenizer(text)).best(k, allowed_set)
+
+
+_NO_ROWS = np.zeros(0, np.int32)
+_NO_TF = np.zeros(0, np.float32)
 
 
 # --- cross-language cues -------------------------------------------------------------------------

@@ -371,3 +371,30 @@ def test_a_loaded_row_file_is_read_through_once_in_the_background(tmp_path: Path
     rows.warming.join(timeout=10)
     assert not rows.warming.is_alive()
     np.testing.assert_allclose(rows.read(np.array([7, 3])), vectors[[7, 3]], atol=1e-3)
+
+
+@pytest.mark.parametrize("threshold", [1000, 20])  # exact; a graph (filtered, then scanned)
+def test_label_search_keeps_to_the_label_through_rebuilds_and_save(
+    tmp_path: Path, threshold: int
+) -> None:
+    vectors = unit_rows(120)
+    index = VectorIndex(16, MODEL, ann_threshold=threshold, exact_scan_limit=10)
+    ids = [f"d{i:03d}" for i in range(120)]
+    index.add(ids, vectors, model=MODEL, labels=[i % 3 for i in range(120)])
+
+    def check(found: VectorIndex) -> None:
+        for label in range(3):
+            hits = found.search(vectors[:5], 8, label=label, ef=32)
+            assert all(len(h) == 8 for h in hits)
+            assert {int(h.id[1:]) % 3 for row in hits for h in row} == {label}
+        within = found.search(vectors[0], 50, {"d001", "d002", "d004"}, label=1)[0]
+        assert sorted(h.id for h in within) == ["d001", "d004"]
+
+    check(index)
+    index.remove(ids[::2])  # compaction renumbers rows: labels follow their rows
+    index.add(ids[::2], vectors[::2], model=MODEL, labels=[i % 3 for i in range(0, 120, 2)])
+    check(index)
+    index.save(tmp_path / "index")
+    check(VectorIndex.load(tmp_path / "index", model=MODEL))
+    index.relabel(["d000"], [2])
+    assert "d000" in [h.id for h in index.search(vectors[0], 3, label=2)[0]]

@@ -107,3 +107,66 @@ def test_cue_index_candidates_and_rarity() -> None:
     cues.remove(["a"])
     assert cues.candidates(["5 mw"]) == []
     assert cues.keys("b") == frozenset({"plc", "2024"})
+
+
+def _corpus(index: BM25Index, ids: list[str]) -> None:
+    words = ["weld", "pipe", "lng", "rice", "frost", "steel", "robot", "sensor"]
+    for n, doc_id in enumerate(ids):
+        index.add(doc_id, [words[(n * 3 + j) % len(words)] for j in range(1 + n % 5)])
+
+
+def test_bm25_compaction_changes_no_score() -> None:
+    """The delta folded into the segment, with removed rows dropped, scores as before."""
+    ids = [f"d{n:03d}" for n in range(300)]
+    grown = BM25Index(str.split, delta_share=1e9)  # never compacts by itself
+    _corpus(grown, ids)
+    grown.remove(ids[::7])
+    before = grown.score_tokens(["weld", "rice", "robot", "unknown"])
+    grown.compact()
+    assert grown.score_tokens(["weld", "rice", "robot", "unknown"]) == before
+    assert len(grown) == 300 - len(ids[::7])
+    eager = BM25Index(str.split, delta_share=0.0, min_delta=0)  # compacts on every write
+    _corpus(eager, ids)
+    eager.remove(ids[::7])
+    assert eager.score_tokens(["weld", "rice", "robot", "unknown"]) == pytest.approx(before)
+
+
+def test_bm25_top_list_breaks_ties_by_id_whatever_the_row_order() -> None:
+    forward, backward = BM25Index(str.split), BM25Index(str.split)
+    ids = [f"t{n:02d}" for n in range(40)]
+    for doc_id in ids:
+        forward.add(doc_id, ["same", "words"])
+    for doc_id in reversed(ids):
+        backward.add(doc_id, ["same", "words"])
+    for index in (forward, backward):
+        assert [h.id for h in index.scores(["same"]).best(5)] == ids[:5]
+        # a large allowed set filters the ranked rows; a small one is looked up
+        large = set(ids[10:])
+        assert [h.id for h in index.scores(["same"]).best(3, large)] == ids[10:13]
+        assert [h.id for h in index.scores(["same"]).best(3, {"t39", "t07", "zz"})] == [
+            "t07",
+            "t39",
+        ]
+
+
+def test_bm25_large_allowed_set_still_finds_rare_allowed_documents() -> None:
+    index = BM25Index(str.split)
+    for n in range(6000):
+        index.add(f"a{n:05d}", ["common"] * (1 + n % 3))
+    allowed = {f"a{n:05d}" for n in range(5990, 6000)} | {f"x{n}" for n in range(6000)}
+    best = index.scores(["common"]).best(4, allowed)
+    assert len(best) == 4 and all(h.id in allowed for h in best)
+    scores = index.score_tokens(["common"], allowed=allowed)
+    assert [h.id for h in best] == sorted(scores, key=lambda d: (-scores[d], d))[:4]
+
+
+def test_bm25_state_round_trip() -> None:
+    index = BM25Index(str.split)
+    _corpus(index, [f"d{n}" for n in range(50)])
+    index.remove(["d3"])
+    plain, arrays = index.state()
+    copy = BM25Index(str.split)
+    copy.restore_state(plain, arrays)
+    assert copy.score_tokens(["pipe", "frost"]) == index.score_tokens(["pipe", "frost"])
+    copy.add("new", ["pipe"])
+    assert "new" in copy.score_tokens(["pipe"]) and len(copy) == 50
