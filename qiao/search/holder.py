@@ -9,13 +9,15 @@ also runs `follow()` in a thread, so requests do not poll at all.
 
 from __future__ import annotations
 
+import bisect
 import io
+import itertools
 import logging
 import threading
 import time
 from collections.abc import Iterable, Sequence
 from functools import partial
-from typing import NamedTuple, cast
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 from django.conf import settings
@@ -133,7 +135,7 @@ class Holder:
         try:
             for collection, parts in chunks.items():
                 engines[collection] = self._new_engine(collection)
-                count += engines[collection].restore(io.BytesIO(b"".join(parts)))
+                count += engines[collection].restore(_Chunks(parts))
         except Exception as exc:  # a cache: whatever is wrong with it, the entries are the truth
             log.warning("search: checkpoint @%d unusable: %s; loading entries", newest.seq, exc)
             return None
@@ -265,6 +267,43 @@ class _Change(NamedTuple):
     model: str
     vector: bytes
     payload: bytes
+
+
+class _Chunks(io.RawIOBase):
+    """A checkpoint's parts read as one seekable file, without joining them (which would
+    hold the whole checkpoint twice while it is restored)."""
+
+    def __init__(self, parts: list[bytes]) -> None:
+        self._parts = parts
+        self._starts = list(itertools.accumulate((len(p) for p in parts), initial=0))
+        self._size = self._starts[-1]
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._size}[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        done = 0
+        while done < len(view) and self._pos < self._size:
+            part = bisect.bisect_right(self._starts, self._pos) - 1
+            offset = self._pos - self._starts[part]
+            piece = self._parts[part][offset : offset + len(view) - done]
+            view[done : done + len(piece)] = piece
+            done += len(piece)
+            self._pos += len(piece)
+        return done
 
 
 def _put(engine: Engine, batch: list[tuple[Document, Analysis]]) -> int:
