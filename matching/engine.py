@@ -737,10 +737,11 @@ class Engine:
             hubs_plain, arrays = self._hubs.state()
             plain["hubs"] = hubs_plain
             arrays = {f"hubs-{name}": array for name, array in arrays.items()}
-            plain["bm25"] = {}
+            bm25: dict[str, tuple[Any, ...]] = {}
             for lang, index in self._bm25.items():
-                plain["bm25"][lang], bm25_arrays = index.state()
+                bm25[lang], bm25_arrays = index.state()
                 arrays.update((f"bm25-{lang}-{n}", a) for n, a in bm25_arrays.items())
+            plain["bm25"] = bm25
             plain["arrays"] = sorted(arrays)
             header = {
                 "format": SNAPSHOT_FORMAT,

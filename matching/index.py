@@ -372,9 +372,10 @@ class VectorIndex:
         """The k best live ids for each query row, best first, ties broken by id.
 
         `allowed` restricts results to those ids, `label` to the rows added with that label;
-        `ef` overrides the graph's efSearch (a cheaper, rougher search). For "hnsw" the filter is applied inside
-        faiss (an ID selector), so no over-fetch guess is needed; a small allowed set, or a
-        graph search that comes back short under a selective filter, is answered by a scan."""
+        `ef` overrides the graph's efSearch (a cheaper, rougher search). For "hnsw" the filter
+        is applied inside faiss (an ID selector), so no over-fetch guess is needed; a small
+        allowed set, or a graph search that comes back short under a selective filter, is
+        answered by a scan."""
         queries = np.ascontiguousarray(np.atleast_2d(vectors), dtype=np.float32)
         if queries.shape[1] != self.dim:
             raise ValueError(f"query dimension {queries.shape[1]} != index dimension {self.dim}")

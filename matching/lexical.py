@@ -243,7 +243,7 @@ class BM25Index:
         self._rows, self._tf = rows, tf
         self._delta, self._delta_postings = {}, 0
         self._ids = [i for i in self._ids if i is not None]
-        self._row_of = {doc_id: row for row, doc_id in enumerate(self._ids)}  # type: ignore[misc]
+        self._row_of = {doc_id: row for row, doc_id in enumerate(self._ids) if doc_id is not None}
         self._length = self._length[:n][live].copy()
         self._live = np.ones(len(self._ids), bool)
 
@@ -251,15 +251,19 @@ class BM25Index:
         """(plain values, arrays) of everything indexed, for a snapshot (compacted first)."""
         self.compact()
         terms = sorted(self._term_id, key=self._term_id.__getitem__)
-        arrays = {"length": self._length, "offsets": self._offsets, "rows": self._rows}
-        arrays["tf"] = self._tf
+        arrays: dict[str, np.ndarray] = {
+            "length": self._length,
+            "offsets": self._offsets,
+            "rows": self._rows,
+            "tf": self._tf,
+        }
         return (terms, self._ids, self._total_len), arrays
 
     def restore_state(self, plain: tuple[Any, ...], arrays: Mapping[str, np.ndarray]) -> None:
         terms, ids, total = plain
         self._term_id = {term: i for i, term in enumerate(terms)}
         self._ids = list(ids)
-        self._row_of = {doc_id: row for row, doc_id in enumerate(self._ids)}
+        self._row_of = {doc_id: row for row, doc_id in enumerate(self._ids) if doc_id is not None}
         self._total_len = int(total)
         self._length = np.array(arrays["length"], np.float32)
         self._live = np.ones(len(self._ids), bool)

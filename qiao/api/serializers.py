@@ -366,7 +366,8 @@ class RejectSerializer(serializers.Serializer[Any]):
 
 
 class ProfileQuerySerializer(serializers.Serializer[Any]):
-    """Filters of the profile list and of search (``status`` and ``organization``: list only)."""
+    """Filters of the profile list and of search (``status``: list only). With
+    ``organization``, anonymous profiles stay hidden from everyone outside it."""
 
     kind = serializers.ChoiceField(choices=ProfileKind.choices, required=False, allow_blank=True)
     country = serializers.ChoiceField(choices=Country.choices, required=False, allow_blank=True)
@@ -386,6 +387,9 @@ class ProfileQuerySerializer(serializers.Serializer[Any]):
         allow_blank=True,
         help_text="The language the profile is written in.",
     )
+    organization = serializers.IntegerField(
+        required=False, min_value=1, help_text="Only this organisation's profiles."
+    )
 
     def filters(self) -> ProfileFilters:
         d = self.validated_data
@@ -403,9 +407,6 @@ class ProfileQuerySerializer(serializers.Serializer[Any]):
 class ProfileListQuerySerializer(ProfileQuerySerializer):
     status = serializers.ChoiceField(
         choices=ProfileStatus.choices, required=False, allow_blank=True
-    )
-    organization = serializers.IntegerField(
-        required=False, min_value=1, help_text="Only this organisation's profiles."
     )
 
 

@@ -835,12 +835,8 @@ def machine_info(command: str, vendor: str) -> dict[str, Any]:
     return {**describe(command), "database": vendor}
 
 
-def setup_world(
-    ctx: Context,
-) -> tuple[Any, dict[str, list[str]], dict[str, list[str]], list[str]]:
-    """Sectors, organisations per language for the corpus and, apart, one per language for
-    the measured publishes (their searchability is probed within it), and a secretariat user
-    who may publish."""
+def setup_world(ctx: Context) -> tuple[Any, dict[str, list[str]], list[str]]:
+    """Sectors, organisations per language, and a secretariat user who may publish."""
     from qiao.accounts.models import Role, User
     from qiao.demo.loader import load_sectors
     from qiao.exchange.models import Sector
@@ -856,23 +852,38 @@ def setup_world(
         OrganizationKind.ENTERPRISE,
     ]
     organizations: dict[str, list[str]] = {}
-    probes: dict[str, list[str]] = {}
     for language in LANGUAGES:
         choices = countries[language] or [Country.MN, Country.KZ, Country.CN, Country.RU]
-        for i in range(11):
+        for i in range(10):
             org = Organization.objects.create(
-                key=f"bench-{language}-{i}" if i < 10 else f"bench-probes-{language}",
+                key=f"bench-{language}-{i}",
                 name_en=f"Bench {language} organisation {i}",
                 kind=kinds[i % len(kinds)],
                 country=choices[i % len(choices)],
             )
             ctx.organization_ids[str(org.key)] = org.pk
-            group = organizations if i < 10 else probes
-            group.setdefault(language, []).append(str(org.key))
+            organizations.setdefault(language, []).append(str(org.key))
     actor = User.objects.create_user(
         username="bench-secretariat", password=None, role=Role.SECRETARIAT, is_staff=True
     )
-    return actor, organizations, probes, sectors
+    return actor, organizations, sectors
+
+
+def probe_organization(ctx: Context, row: dict[str, Any]) -> str:
+    """A new organisation holding only this measured publish: its probe searches the title
+    within it, so that whether it is found says whether it is in the index, not how a title
+    made of two others ranks among near-duplicates."""
+    from qiao.organizations.models import Organization
+
+    model = Organization.objects.get(key=row["organization"])
+    org = Organization.objects.create(
+        key=f"bench-probe-{len(ctx.organization_ids)}",
+        name_en=f"Bench probe {len(ctx.organization_ids)}",
+        kind=model.kind,
+        country=model.country,
+    )
+    ctx.organization_ids[str(org.key)] = org.pk
+    return str(org.key)
 
 
 def profile_data(row: dict[str, Any]) -> Any:
@@ -1551,7 +1562,9 @@ class Stream:
                 committed = time.monotonic()
                 self.publish_seconds.append(committed - started)
                 with self.lock:
-                    self.open[pk] = _Probe(pk, row["title"], self.ctx.organization_ids[row["organization"]], committed)
+                    self.open[pk] = _Probe(
+                        pk, row["title"], self.ctx.organization_ids[row["organization"]], committed
+                    )
         finally:
             connection.close()
 
@@ -1930,7 +1943,7 @@ def run(ctx: Context, report: dict[str, Any]) -> None:
     began = time.monotonic()
     call_command("migrate", interactive=False, verbosity=0)
     log(f"migrated in {time.monotonic() - began:.1f}s")
-    actor, organizations, probe_organizations, sectors = setup_world(ctx)
+    actor, organizations, sectors = setup_world(ctx)
 
     records = read_records(Path(o["data"]))
     ctx.languages = [lang for lang in LANGUAGES if any(r.language == lang for r in records)]
@@ -1938,16 +1951,18 @@ def run(ctx: Context, report: dict[str, Any]) -> None:
     titles: set[str] = set()
     from qiao.search.selectors import detect_language
 
-    def valid(maker: ProfileMaker, owners: dict[str, list[str]]) -> Iterator[dict[str, Any]]:
+    def valid(maker: ProfileMaker, *, probed: bool) -> Iterator[dict[str, Any]]:
         while True:
-            row = maker.make(owners)
+            row = maker.make(organizations)
             text = f"{row['title']}\n{row['summary']}\n{row['description']}"
             if detect_language(text) == row["language"]:
+                if probed:
+                    row["organization"] = probe_organization(ctx, row)
                 yield row
 
-    base_rows_iter = valid(ProfileMaker(kept, ctx.rng, titles, sectors), organizations)
+    base_rows_iter = valid(ProfileMaker(kept, ctx.rng, titles, sectors), probed=False)
     base_rows = [next(base_rows_iter) for _ in range(o["base"])]
-    stream_rows = valid(ProfileMaker(held, ctx.rng, titles, sectors), probe_organizations)
+    stream_rows = valid(ProfileMaker(held, ctx.rng, titles, sectors), probed=True)
     queries = queries_from(held, ctx.rng)
     report["data"] = {
         "folder": o["data"],
@@ -1987,9 +2002,9 @@ def run(ctx: Context, report: dict[str, Any]) -> None:
         "search_process_pending() with a loaded holder (as the worker would, one source per "
         "batch); the model's time (the embedder's embed calls) is subtracted",
         "publish_to_searchable": "commit of profile_publish to the first search response that "
-        "lists the profile, searching its unique title among the profiles of its organisation "
-        "(the measured publishes have organisations of their own, so the probe is about the "
-        "index, not about how the title ranks in the whole corpus)",
+        "lists the profile, searching its unique title within its organisation (each measured "
+        "publish has one of its own, so the probe is about the index, not about how a title "
+        "ranks in the whole corpus)",
     }
     log(
         f"data: {len(records):,} records; {len(base_rows):,} base profiles, "

@@ -135,7 +135,8 @@ class Holder:
         try:
             for collection, parts in chunks.items():
                 engines[collection] = self._new_engine(collection)
-                count += engines[collection].restore(_Chunks(parts))
+                stream = io.BufferedReader(_Chunks(parts), buffer_size=2**20)
+                count += engines[collection].restore(stream)
         except Exception as exc:  # a cache: whatever is wrong with it, the entries are the truth
             log.warning("search: checkpoint @%d unusable: %s; loading entries", newest.seq, exc)
             return None

@@ -70,6 +70,7 @@ def test_schema_endpoint(db: None, client: Client) -> None:
         "sector",
         "stage",
         "language",
+        "organization",
         "k",
     }
 

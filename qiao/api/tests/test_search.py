@@ -92,6 +92,25 @@ def test_filters_narrow_the_search(
     assert (zh_offer.pk in ids) is found
 
 
+def test_the_organisation_filter_narrows_the_search_and_keeps_anonymous_profiles_hidden(
+    zh_offer: Profile, anon_api: APIClient, cn_org: Organization, cn_rep: User
+) -> None:
+    other = Organization.objects.exclude(pk=cn_org.pk).first()
+    assert other is not None
+
+    def found(client: APIClient, organization: int) -> bool:
+        response = client.get(URL, {"q": RU_QUERY, "organization": organization})
+        assert response.status_code == 200
+        return zh_offer.pk in [r["profile"]["id"] for r in response.json()["results"]]
+
+    assert found(anon_api, cn_org.pk) and not found(anon_api, other.pk)
+    Profile.objects.filter(pk=zh_offer.pk).update(anonymous=True)
+    assert not found(anon_api, cn_org.pk)  # which organisation offers it stays unknown
+    member = APIClient()
+    member.force_authenticate(cn_rep)
+    assert found(member, cn_org.pk)
+
+
 @pytest.mark.parametrize("query", ["grain temperature monitoring in silos", "粮食 温度 监测"])
 def test_any_language_finds_it(zh_offer: Profile, anon_api: APIClient, query: str) -> None:
     results = anon_api.get(URL, {"q": query}).json()["results"]

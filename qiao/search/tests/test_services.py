@@ -150,7 +150,11 @@ def _fresh_reader() -> Holder:
     return reader
 
 
-def test_a_new_process_starts_from_the_checkpoint_and_the_changes_after_it() -> None:
+@pytest.mark.parametrize("part_bytes", [services.CHUNK_BYTES, 4096])  # one part; many
+def test_a_new_process_starts_from_the_checkpoint_and_the_changes_after_it(
+    part_bytes: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(services, "CHUNK_BYTES", part_bytes)
     profiles = ProfileFactory.create_batch(4, published=True, language="ru")
     index_now("profiles", [p.pk for p in profiles])
     checkpoint = services.search_checkpoint()
@@ -161,6 +165,7 @@ def test_a_new_process_starts_from_the_checkpoint_and_the_changes_after_it() -> 
     Profile.objects.filter(pk=profiles[0].pk).update(status=ProfileStatus.ARCHIVED)
     index_now("profiles", [profiles[0].pk])
 
+    assert checkpoint.parts > (1 if part_bytes == 4096 else 0)
     reader = _fresh_reader()
     assert reader.loaded_from == f"checkpoint @{checkpoint.seq}"
     want = {str(p.pk) for p in [*profiles[1:], late]}
