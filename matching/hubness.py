@@ -48,8 +48,9 @@ Dense = Callable[[Sequence[str], Language], tuple[np.ndarray, Sequence[str]] | N
 
 
 _EMPTY = -1  # slot of an empty list entry (its score is -inf)
-# (hubness of every slot toward each language, NaN: none; (language, toward) -> (count, mean))
-_Statistics = tuple[np.ndarray, dict[tuple[Language, Language], tuple[int, float]]]
+# The language means add up each list's mean as an integer of this many parts per unit, so
+# that a sum kept up to date change by change is exact and does not depend on their order.
+_FIXED = float(2**40)
 
 
 class Neighbourhoods:
@@ -73,7 +74,15 @@ class Neighbourhoods:
         self._nb = np.full((len(self.languages), 0, k), _EMPTY, np.int32)
         self._sc = np.full((len(self.languages), 0, k), -np.inf, np.float32)
         self._pending: list[tuple[str, Mapping[Language, Sequence[Hit]]]] = []
-        self._stats: _Statistics | None = None  # derived from the lists; None after a change
+        # Kept up to date as lists change (never recomputed over all documents): each list's
+        # mean score (NaN: empty), and per (document language, toward) how many lists have
+        # one and their sum in _FIXED units, with what each list added to it.
+        t = len(self.languages)
+        self._hub = np.full((t, 0), np.nan)
+        self._added = np.zeros((t, 0), np.int64)
+        self._added_by = np.full((t, 0), _EMPTY, np.int8)  # the language it was added under
+        self._mean_count = np.zeros((t, t), np.int64)  # [language, toward]
+        self._mean_sum = np.zeros((t, t), np.int64)
 
     def __len__(self) -> int:
         return len(self._slot)
@@ -97,7 +106,7 @@ class Neighbourhoods:
         slot = self._slot.get(doc_id)
         if slot is None or toward not in self._column:
             return None
-        value = float(self._statistics()[0][self._column[toward], slot])
+        value = float(self._hub[self._column[toward], slot])
         return None if math.isnan(value) else value
 
     def _row_means(self, t: int, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -108,31 +117,38 @@ class Neighbourhoods:
         return counts, sums / np.maximum(counts, 1)
 
     def language_mean(self, language: Language | None, toward: Language) -> tuple[int, float]:
-        """(documents of `language` with a hubness toward `toward`, their mean hubness);
-        exactly rounded, so it does not depend on the order documents were added in."""
-        if language is None:
+        """(documents of `language` with a hubness toward `toward`, their mean hubness); exact
+        to 2^-40 whatever order the documents came in."""
+        if language is None or language not in self._column or toward not in self._column:
             return (0, 0.0)
-        return self._statistics()[1].get((language, toward), (0, 0.0))
+        c, t = self._column[language], self._column[toward]
+        count = int(self._mean_count[c, t])
+        return (count, float(self._mean_sum[c, t]) / count / _FIXED) if count else (0, 0.0)
 
-    def _statistics(self) -> _Statistics:
-        """Every slot's hubness toward each language (NaN: none) and the language means,
-        computed once after each change: reads far outnumber writes."""
-        if self._stats is None:
-            n = len(self._id)
-            hubs = np.full((len(self.languages), n), np.nan)
-            means: dict[tuple[Language, Language], tuple[int, float]] = {}
-            for t, to in enumerate(self.languages):
-                counts, row_means = self._row_means(t, np.arange(n))
-                hubs[t] = np.where(counts > 0, row_means, np.nan)
-                for c, lang in enumerate(self.languages):
-                    rows = np.nonzero((self._lang[:n] == c) & (counts > 0))[0]
-                    if len(rows):
-                        means[lang, to] = (
-                            len(rows),
-                            math.fsum(row_means[rows].tolist()) / len(rows),
-                        )
-            self._stats = (hubs, means)
-        return self._stats
+    def _touch(self, t: int, rows: np.ndarray) -> None:
+        """These rows' lists toward column t changed: update their means and their share of
+        the language means (cost: the rows touched, not the index)."""
+        rows = np.unique(rows)
+        if not len(rows):
+            return
+        before = self._added_by[t, rows]
+        counted = before != _EMPTY
+        np.subtract.at(self._mean_count[:, t], before[counted], 1)
+        np.subtract.at(self._mean_sum[:, t], before[counted], self._added[t, rows[counted]])
+        counts, means = self._row_means(t, rows)
+        language = self._lang[rows]
+        now = (counts > 0) & (language != _EMPTY)
+        fixed = np.round(means * _FIXED).astype(np.int64)
+        np.add.at(self._mean_count[:, t], language[now], 1)
+        np.add.at(self._mean_sum[:, t], language[now], fixed[now])
+        self._hub[t, rows] = np.where(counts > 0, means, np.nan)
+        self._added[t, rows] = np.where(now, fixed, 0)
+        self._added_by[t, rows] = np.where(now, language, _EMPTY)
+
+    def _touch_all(self) -> None:
+        everything = np.arange(len(self._id))
+        for t in range(len(self.languages)):
+            self._touch(t, everything)
 
     # --- writes ------------------------------------------------------------------------------
 
@@ -153,14 +169,15 @@ class Neighbourhoods:
         n = len(self._id)
         stale: set[Owner] = set()
         for t, toward in enumerate(self.languages):
+            self._touch(t, dead)
             hit = np.isin(self._nb[t, :n], dead)
             rows = np.nonzero(hit.any(axis=1))[0]
             if len(rows):
                 self._nb[t, rows] = np.where(hit[rows], _EMPTY, self._nb[t, rows])
                 self._sc[t, rows] = np.where(hit[rows], -np.inf, self._sc[t, rows])
                 self._sort_rows(t, rows)
+                self._touch(t, rows)
                 stale.update((self._id[r] or "", toward) for r in rows.tolist())
-        self._stats = None
         return stale
 
     def add(
@@ -195,7 +212,6 @@ class Neighbourhoods:
                 if offers:
                     owner, cand, score = (np.array(x) for x in zip(*offers, strict=True))
                     self._merge_ragged(self._column[language], owner, cand, score)
-        self._stats = None
 
     def _add_dense(
         self,
@@ -216,6 +232,7 @@ class Neighbourhoods:
         scores[rows[:, None] == columns[None, :]] = -np.inf  # never itself
         nb, sc = _top(scores, columns, self.k)
         self._nb[t, rows], self._sc[t, rows] = nb, sc
+        self._touch(t, rows)
         # older documents of language t take new ones into their lists toward `language`
         older = ~np.isin(columns, every_new)
         if not older.any():
@@ -237,8 +254,6 @@ class Neighbourhoods:
             ]
             rows = np.array([self._slot[i] for i in group], np.int64)
             self._set_lists(self._column[toward], rows, lists)
-        if by_toward:
-            self._stats = None
 
     def state(self) -> tuple[tuple[Any, ...], dict[str, np.ndarray]]:
         """(plain values, arrays) of every list, for a snapshot; `restore_state` takes them."""
@@ -264,7 +279,13 @@ class Neighbourhoods:
         self._nb = np.array(arrays["nb"], np.int32)
         self._sc = np.array(arrays["sc"], np.float32)
         self._pending = []
-        self._stats = None
+        t, n = len(self.languages), len(self._id)
+        self._hub = np.full((t, n), np.nan)
+        self._added = np.zeros((t, n), np.int64)
+        self._added_by = np.full((t, n), _EMPTY, np.int8)
+        self._mean_count = np.zeros((t, t), np.int64)
+        self._mean_sum = np.zeros((t, t), np.int64)
+        self._touch_all()
 
     def restore(
         self, doc_id: str, language: Language, lists: Mapping[Language, Sequence[Hit]]
@@ -282,7 +303,6 @@ class Neighbourhoods:
                 if toward in self._column:
                     self._set_lists(self._column[toward], row, [hits])
         self._pending = []
-        self._stats = None
 
     # --- arrays ------------------------------------------------------------------------------
 
@@ -301,6 +321,8 @@ class Neighbourhoods:
         self._lang[slot] = self._column[language]
         self._nb[:, slot] = _EMPTY
         self._sc[:, slot] = -np.inf
+        for t in range(len(self.languages)):
+            self._touch(t, np.array([slot]))
         return slot
 
     def _grow(self, capacity: int) -> None:
@@ -309,6 +331,9 @@ class Neighbourhoods:
         self._lang = np.concatenate([self._lang, np.full(extra, _EMPTY, np.int8)])
         self._nb = np.concatenate([self._nb, np.full((t, extra, self.k), _EMPTY, np.int32)], 1)
         self._sc = np.concatenate([self._sc, np.full((t, extra, self.k), -np.inf, np.float32)], 1)
+        self._hub = np.concatenate([self._hub, np.full((t, extra), np.nan)], 1)
+        self._added = np.concatenate([self._added, np.zeros((t, extra), np.int64)], 1)
+        self._added_by = np.concatenate([self._added_by, np.full((t, extra), _EMPTY, np.int8)], 1)
 
     def _set_lists(self, t: int, rows: np.ndarray, lists: Sequence[Sequence[Hit]]) -> None:
         nb = np.full((len(rows), self.k), _EMPTY, np.int32)
@@ -318,6 +343,7 @@ class Neighbourhoods:
             for j, h in enumerate(known):
                 nb[i, j], sc[i, j] = self._slot[h.id], h.score
         self._nb[t, rows], self._sc[t, rows] = nb, sc
+        self._touch(t, rows)
 
     def _merge(self, t: int, rows: np.ndarray, nb: np.ndarray, sc: np.ndarray) -> None:
         """Each row's list becomes the best k of itself and its candidates (ties: the entry
@@ -327,6 +353,7 @@ class Neighbourhoods:
         order = np.argsort(-all_sc, axis=1, kind="stable")[:, : self.k]
         self._nb[t, rows] = np.take_along_axis(all_nb, order, axis=1)
         self._sc[t, rows] = np.take_along_axis(all_sc, order, axis=1)
+        self._touch(t, rows)
 
     def _merge_ragged(self, t: int, owner: np.ndarray, cand: np.ndarray, score: np.ndarray) -> None:
         """`_merge` for (owner row, candidate row, score) triples, any number per owner."""

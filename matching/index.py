@@ -26,10 +26,12 @@ from __future__ import annotations
 
 import itertools
 import logging
+import math
 import os
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
@@ -67,6 +69,9 @@ EF_SEARCH = 512
 # Candidates the graph hands to float16 re-scoring (see the module doc). At 1M and efSearch
 # 384: none → recall@10 0.960 / 0.967, 16 → 0.977 / 0.983, and more add latency, not recall.
 REFINE_CANDIDATES = 64
+# A filter that lets through at least this share of a graph's documents is applied to the
+# results of a deeper unfiltered search instead of inside faiss.
+BROAD_FILTER_SHARE = 0.25
 TRAIN_SAMPLE = 200_000  # rows used to fit the quantiser's per-dimension ranges
 _BLOCK = 65_536  # rows decoded or scored at a time, to bound temporary memory
 _QUERY_BLOCK = 256  # queries scored at a time: 256 × _BLOCK scores = 64 MB
@@ -380,6 +385,15 @@ class VectorIndex:
         if queries.shape[1] != self.dim:
             raise ValueError(f"query dimension {queries.shape[1]} != index dimension {self.dim}")
         with self._lock:
+            if (
+                self._kind == "hnsw"
+                and label is None
+                and isinstance(allowed, (set, frozenset))
+                and len(allowed) >= BROAD_FILTER_SHARE * len(self._row_of)
+            ):
+                broad = self._search_broad(queries, k, allowed, ef)
+                if broad is not None:
+                    return broad
             rows = None if allowed is None else rows_of(self._row_of, allowed)
             if label is not None:
                 grouped = self._live[: self._n] & (self._label[: self._n] == label)
@@ -413,6 +427,20 @@ class VectorIndex:
                     for i, hits in zip(short, self._scan(queries[short], rows, k), strict=True):
                         results[i] = hits
             return results
+
+    def _search_broad(
+        self, queries: np.ndarray, k: int, allowed: AbstractSet[str], ef: int | None
+    ) -> list[list[Hit]] | None:
+        """A filter that lets through a large share of the graph (e.g. one kind of profile):
+        search without it, enough deeper that k allowed ones are expected, and drop the rest;
+        None when a query comes back short (the caller then filters inside faiss). Saves
+        turning every allowed id into a row (≈ 20 ms for 50k ids)."""
+        live = len(self._row_of)
+        over = min(live, math.ceil((k + 8) * live / max(len(allowed), 1) * 1.5))
+        found = self.search(queries, over, ef=ef)
+        want = min(k, len(allowed), live)
+        results = [[h for h in hits if h.id in allowed][:k] for hits in found]
+        return results if all(len(r) >= want for r in results) else None
 
     def _rescore(self, queries: np.ndarray, found: np.ndarray) -> np.ndarray:
         """Scores of the graph's candidates (faiss ids, -1 = none) recomputed from the

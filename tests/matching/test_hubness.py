@@ -90,6 +90,17 @@ def test_lists_equal_an_exact_search_after_adds_replacements_and_removals(how: s
             assert hubs.hubness(doc_id, toward) == pytest.approx(mean)
         assert hubs.neighbours(doc_id, "en") == ()  # no English documents
         assert hubs.hubness(doc_id, "en") is None
+    # the language means, kept up to date change by change, equal a count from scratch
+    copy = Neighbourhoods(4)
+    copy.restore_state(*hubs.state())
+    for language in ("ru", "zh"):
+        own = [d for d, lang in search.languages.items() if lang == language]
+        for toward in ("ru", "zh"):
+            values = [hubs.hubness(d, toward) for d in own]
+            count, mean = hubs.language_mean(language, toward)  # type: ignore[arg-type]
+            assert count == len(own)
+            assert mean == pytest.approx(float(np.mean(values)), abs=1e-9)
+            assert copy.language_mean(language, toward) == (count, mean)  # type: ignore[arg-type]
 
 
 def test_language_mean_does_not_depend_on_the_order_of_writes() -> None:

@@ -398,3 +398,15 @@ def test_label_search_keeps_to_the_label_through_rebuilds_and_save(
     check(VectorIndex.load(tmp_path / "index", model=MODEL))
     index.relabel(["d000"], [2])
     assert "d000" in [h.id for h in index.search(vectors[0], 3, label=2)[0]]
+
+
+def test_a_broad_filter_on_a_graph_matches_the_filter_applied_inside_faiss() -> None:
+    index, vectors = make(400, ann_threshold=50)
+    assert index.kind == "hnsw"
+    half = {f"d{i:03d}" for i in range(0, 400, 2)}  # a set: searched unfiltered, then dropped
+    few = {f"d{i:03d}" for i in range(0, 400, 40)}  # too narrow: filtered inside faiss
+    for allowed in (half, few):
+        broad = index.search(vectors[:6], 10, allowed)
+        inside = index.search(vectors[:6], 10, sorted(allowed))  # not a set: rows, selector
+        assert [[h.id for h in r] for r in broad] == [[h.id for h in r] for r in inside]
+        assert all(h.id in allowed for r in broad for h in r)
