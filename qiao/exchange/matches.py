@@ -64,27 +64,29 @@ def _store(profile: Profile) -> None:
             pk__in=[int(r.doc_id) for r in results], status=ProfileStatus.PUBLISHED
         ).values_list("pk", flat=True)
     )
+    kept = [r for r in results if int(r.doc_id) in live_ids]
+    rows = [
+        Match(
+            offer_id=profile.pk if is_offer else int(r.doc_id),
+            request_id=int(r.doc_id) if is_offer else profile.pk,
+            score=round(float(r.score), 2),
+            explanation={
+                **explanation_json(r.explanation),
+                "query_side": "offer" if is_offer else "request",
+            },
+            model_name=model_name,
+        )
+        for r in kept
+    ]
+    own, other = ("offer_id", "request_id") if is_offer else ("request_id", "offer_id")
     with transaction.atomic():
-        kept: list[int] = []
-        for result in results:
-            other_id = int(result.doc_id)
-            if other_id not in live_ids:
-                continue
-            offer_id, request_id = (profile.pk, other_id) if is_offer else (other_id, profile.pk)
-            match, _created = Match.objects.update_or_create(
-                offer_id=offer_id,
-                request_id=request_id,
-                defaults={
-                    "score": round(float(result.score), 2),
-                    "explanation": {
-                        **explanation_json(result.explanation),
-                        "query_side": "offer" if is_offer else "request",
-                    },
-                    "model_name": model_name,
-                },
-            )
-            kept.append(match.pk)
-        own = {"offer_id": profile.pk} if is_offer else {"request_id": profile.pk}
+        # One statement for the whole list; the statuses people set stay as they are.
+        Match.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["offer", "request"],
+            update_fields=["score", "explanation", "model_name", "updated_at"],
+        )
         Match.objects.filter(
-            **own, offer_status=MatchStatus.NEW, request_status=MatchStatus.NEW
-        ).exclude(pk__in=kept).delete()
+            **{own: profile.pk}, offer_status=MatchStatus.NEW, request_status=MatchStatus.NEW
+        ).exclude(**{f"{other}__in": [int(r.doc_id) for r in kept]}).delete()

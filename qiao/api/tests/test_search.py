@@ -99,7 +99,7 @@ def test_the_organisation_filter_narrows_the_search_and_keeps_anonymous_profiles
     assert other is not None
 
     def found(client: APIClient, organization: int) -> bool:
-        response = client.get(URL, {"q": RU_QUERY, "organization": organization})
+        response = client.get(URL, {"q": RU_QUERY, "organization": str(organization)})
         assert response.status_code == 200
         return zh_offer.pk in [r["profile"]["id"] for r in response.json()["results"]]
 
