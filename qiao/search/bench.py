@@ -165,6 +165,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--profile-load", action="store_true", help="cProfile the in-process load too"
     )
+    parser.add_argument(
+        "--profile-publishes",
+        action="store_true",
+        help="cProfile the in-process single publishes (their times then include its overhead)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (database, logs)")
     parser.add_argument("--tmp-dir", help="where the temp dir goes (default: TMPDIR)")
@@ -1265,23 +1270,28 @@ def timed_load(ctx: Context, path: str, *, profile: bool = False) -> dict[str, A
         },
     }
     if profiler is not None:
-        stats = pstats.Stats(profiler)
-        table: dict[tuple[str, int, str], tuple[Any, ...]] = stats.stats  # type: ignore[attr-defined]
-        top = sorted(table.items(), key=lambda kv: -kv[1][2])[:15]
-        load["profile_top_self"] = [
-            {
-                "function": f"{Path(f).name}:{line}({name})",
-                "self_seconds": round(v[2], 3),
-                "cumulative_seconds": round(v[3], 3),
-                "calls": int(v[1]),
-            }
-            for (f, line, name), v in top
-        ]
+        load["profile_top_self"] = top_functions(profiler)
     ctx.log(
         f"in-process load ({loaded_from}): {len(engine):,} documents in {seconds:.1f}s, "
         f"{counter.texts} texts embedded"
     )
     return load
+
+
+def top_functions(profiler: cProfile.Profile, count: int = 15) -> list[dict[str, Any]]:
+    """The functions that took the most time themselves, for the report."""
+    stats = pstats.Stats(profiler)
+    table: dict[tuple[str, int, str], tuple[Any, ...]] = stats.stats  # type: ignore[attr-defined]
+    top = sorted(table.items(), key=lambda kv: -kv[1][2])[:count]
+    return [
+        {
+            "function": f"{Path(f).name}:{line}({name})",
+            "self_seconds": round(v[2], 3),
+            "cumulative_seconds": round(v[3], 3),
+            "calls": int(v[1]),
+        }
+        for (f, line, name), v in top
+    ]
 
 
 def write_checkpoint(ctx: Context) -> dict[str, Any] | None:
@@ -1326,6 +1336,7 @@ def in_process(ctx: Context, rows: Iterator[dict[str, Any]], actor: Any) -> dict
     size_before = database_bytes(ctx)
     wal_before = wal_position()
     total = ctx.options["singles"] + 1  # the first warms up and is not counted
+    profiler = cProfile.Profile() if ctx.options.get("profile_publishes") else None
     singles_window = CpuWindow({})
     with (
         counting_embedder(h.embedder) as counter,
@@ -1342,7 +1353,11 @@ def in_process(ctx: Context, rows: Iterator[dict[str, Any]], actor: Any) -> dict
             pk = publish(row, actor)
             published = time.perf_counter()
             embedded = counter.seconds
+            if profiler is not None and n:
+                profiler.enable()
             done = services.search_process_pending()
+            if profiler is not None:
+                profiler.disable()
             ended = time.perf_counter()
             io1 = io_counters()
             parts = timers.take()
@@ -1397,6 +1412,8 @@ def in_process(ctx: Context, rows: Iterator[dict[str, Any]], actor: Any) -> dict
         },
         "cpu": singles_window.result(),
     }
+    if profiler is not None:  # all the measured publishes together (under cProfile: slower)
+        per_publish["profile_top_self"] = top_functions(profiler)
     written = {
         "entry_state_bytes": median("entry_state_bytes"),
         "wchar_bytes": median("wchar"),

@@ -93,6 +93,7 @@ def test_tiny_run_writes_every_measurement(tmp_path: Path) -> None:
         "--embed-sample=10",
         "--drain=20",
         "--timeout=120",
+        "--profile-publishes",
         f"--data={tmp_path / 'data'}",
         f"--json={out}",
         f"--tmp-dir={tmp_path}",
@@ -126,6 +127,7 @@ def test_tiny_run_writes_every_measurement(tmp_path: Path) -> None:
     assert worker["publishes"] == 2
     assert worker["model_ms_p50"] > 0 and worker["worker_ms_p50"] > worker["model_ms_p50"]
     assert worker["parts_ms_p50"]["commit"] > 0 and "matches" in worker["parts_ms_p50"]
+    assert worker["profile_top_self"][0]["self_seconds"] > 0
 
     written = size["bytes_per_publish"]
     assert written["entry_state_bytes"] > 1024  # the float16 vector alone is 1 KiB
