@@ -72,6 +72,9 @@ REFINE_CANDIDATES = 64
 # A filter that lets through at least this share of a graph's documents is applied to the
 # results of a deeper unfiltered search instead of inside faiss.
 BROAD_FILTER_SHARE = 0.25
+# A filter that lets through at most this share of a graph's documents (and no more than
+# exact_scan_limit) is answered by scanning them.
+NARROW_FILTER_SHARE = 0.1
 TRAIN_SAMPLE = 200_000  # rows used to fit the quantiser's per-dimension ranges
 _BLOCK = 65_536  # rows decoded or scored at a time, to bound temporary memory
 _QUERY_BLOCK = 256  # queries scored at a time: 256 × _BLOCK scores = 64 MB
@@ -401,7 +404,11 @@ class VectorIndex:
             size = len(self._row_of) if rows is None else len(rows)
             if k <= 0 or size == 0:
                 return [[] for _ in range(len(queries))]
-            if self._kind == "hnsw" and rows is not None and size <= self.exact_scan_limit:
+            # A scan reads each candidate's float16 row (one pread per row when they are
+            # scattered, as a language's are): only for a filter narrow enough that the graph
+            # would come back short, not for a third of the index.
+            narrow = size <= min(self.exact_scan_limit, NARROW_FILTER_SHARE * len(self._row_of))
+            if self._kind == "hnsw" and rows is not None and narrow:
                 return self._scan(queries, rows, k)
             fetch = min(size, k + 8)  # a little extra so ties at the cut are ordered by id
             refine = self._kind == "hnsw" and self._rows is not None and self.refine > 0

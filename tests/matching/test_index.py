@@ -410,3 +410,25 @@ def test_a_broad_filter_on_a_graph_matches_the_filter_applied_inside_faiss() -> 
         inside = index.search(vectors[:6], 10, sorted(allowed))  # not a set: rows, selector
         assert [[h.id for h in r] for r in broad] == [[h.id for h in r] for r in inside]
         assert all(h.id in allowed for r in broad for h in r)
+
+
+def test_a_graph_searches_a_third_of_itself_without_scanning_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A language's rows are scattered: scanning them reads one row at a time, so only a
+    narrow filter (≤ 10 % and ≤ exact_scan_limit) is scanned."""
+    vectors = unit_rows(600)
+    index = VectorIndex(16, MODEL, ann_threshold=100)
+    index.add(
+        [f"d{i:03d}" for i in range(600)], vectors, model=MODEL, labels=[i % 3 for i in range(600)]
+    )
+    scans: list[int] = []
+    scan = index._scan
+    monkeypatch.setattr(
+        index, "_scan", lambda q, rows, k: scans.append(len(rows)) or scan(q, rows, k)
+    )
+    hits = index.search(vectors[:4], 10, label=1)
+    assert scans == [] and all(len(h) == 10 for h in hits)
+    assert {int(h.id[1:]) % 3 for row in hits for h in row} == {1}
+    index.search(vectors[:4], 10, {f"d{i:03d}" for i in range(0, 600, 20)})  # 30 rows: 5 %
+    assert scans == [30]
