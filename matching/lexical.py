@@ -135,10 +135,10 @@ class BM25Index:
 
     Postings are arrays, so that scoring a term is a few vector operations and a snapshot is
     a few buffers: a compacted segment (each term's rows and term frequencies, contiguous,
-    ordered by term id) plus a small delta of the documents added since (one list per term).
-    A removal only clears the row's live flag; a compaction, once the delta or the dead rows
-    reach a share of the segment, folds the delta in and renumbers the rows, so its cost is
-    linear in the index but paid once per that share of writes (decision 0008)."""
+    ordered by term id) plus a small delta of the documents added since (int32 arrays per
+    term). A removal only clears the row's live flag; a compaction, once the delta or the dead
+    rows reach a share of the segment, folds the delta in and renumbers the rows, so its cost
+    is linear in the index but paid once per that share of writes (decision 0008)."""
 
     def __init__(
         self,
