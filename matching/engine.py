@@ -66,11 +66,11 @@ from matching.types import (
 FORMAT = "qiao-matching-engine/1"
 SNAPSHOT_FORMAT = "qiao-matching-snapshot/2"
 DocVector = Literal["text", "passages", "both"]
-# ids -> (passages, one unit row per passage) of each, for documents put without their
-# passages (Analysis.without_passages): an explanation loads only its candidates' passages.
 # The vector index's row label of each language, so that a search within one needs no filter.
 _LABEL: Mapping[str, int] = {lang: n for n, lang in enumerate(LANGUAGES)}
 NEIGHBOUR_EF = 128  # efSearch of the hubness neighbour searches (a query's: EF_SEARCH)
+# ids -> (passages, one unit row per passage) of each, for documents put without their
+# passages (Analysis.without_passages): an explanation loads only its candidates' passages.
 PassageLoader = Callable[[Sequence[str]], Mapping[str, tuple[tuple[str, ...], np.ndarray]]]
 
 # (offset, scale) per unordered language pair, so that (cosine - offset) / scale ≈ graded
