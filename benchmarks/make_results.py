@@ -359,6 +359,18 @@ _PLATFORM_COLUMNS = (
 )
 
 
+def _per_size(
+    sizes: list[dict[str, Any]],
+    head: list[str],
+    cells: Callable[[dict[str, Any]], list[str]],
+    part: str,
+) -> list[str]:
+    """A table with a row per corpus size: N, then `cells` of that size's `part`."""
+    out = ["| N | " + " | ".join(head) + " |", "|" + "---|" * (len(head) + 1)]
+    out += [f"| {r['size']:,} | " + " | ".join(cells(r[part])) + " |" for r in sizes]
+    return out
+
+
 def platform_section(data: dict[str, Any]) -> list[str]:
     meta = data.get("machine", {})
     method = data.get("method", {})
@@ -467,35 +479,35 @@ def platform_section(data: dict[str, Any]) -> list[str]:
             "",
         ]
         parts = [p for p in sizes[-1]["load"].get("parts", {}) if p != "restore checkpoint"]
-        lines += [
-            "| N | index | load s | "
-            + " | ".join(p.strip() for p in parts)
-            + " | embedding would take s |",
-            "|" + "---|" * (len(parts) + 4),
-        ]
-        for r in sizes:
-            load = r["load"]
-            lines.append(
-                f"| {r['size']:,} | {load.get('index_kind')} | {_f(load['seconds'], 1)} | "
-                + " | ".join(_f(load["parts"].get(p), 1) for p in parts)
-                + f" | {_f(load.get('embedding_would_take_s'), 0)} |"
-            )
+        lines += _per_size(
+            sizes,
+            ["index", "load s", *(p.strip() for p in parts), "embedding would take s"],
+            lambda load: [
+                str(load.get("index_kind")),
+                _f(load["seconds"], 1),
+                *(_f(load["parts"].get(p), 1) for p in parts),
+                _f(load.get("embedding_would_take_s"), 0),
+            ],
+            "load",
+        )
         part_names = sorted({k for r in sizes for k in r["worker_per_publish"]["parts_ms_p50"]})
         lines += [
             "",
             "Worker time per single publish by part, p50 ms (the model's time is inside analyze; "
             "matches = re-matching the profile):",
             "",
-            "| N | worker | model | " + " | ".join(part_names) + " | services (publish itself) |",
-            "|" + "---|" * (len(part_names) + 4),
         ]
-        for r in sizes:
-            w = r["worker_per_publish"]
-            lines.append(
-                f"| {r['size']:,} | {_f(w['worker_ms_p50'], 1)} | {_f(w['model_ms_p50'], 1)} | "
-                + " | ".join(_f(w["parts_ms_p50"].get(p), 1) for p in part_names)
-                + f" | {_f(w.get('services_ms_p50'), 1)} |"
-            )
+        lines += _per_size(
+            sizes,
+            ["worker", "model", *part_names, "services (publish itself)"],
+            lambda w: [
+                _f(w["worker_ms_p50"], 1),
+                _f(w["model_ms_p50"], 1),
+                *(_f(w["parts_ms_p50"].get(p), 1) for p in part_names),
+                _f(w.get("services_ms_p50"), 1),
+            ],
+            "worker_per_publish",
+        )
         lines += [
             "",
             "Bytes per publish, p50: "
