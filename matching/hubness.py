@@ -321,7 +321,9 @@ class Neighbourhoods:
         self._lang[slot] = self._column[language]
         self._nb[:, slot] = _EMPTY
         self._sc[:, slot] = -np.inf
-        for t in range(len(self.languages)):
+        # Only a slot whose old lists still count toward the means needs them taken out
+        # (a fresh slot has none: this runs once per document of a load).
+        for t in np.flatnonzero(self._added_by[:, slot] != _EMPTY).tolist():
             self._touch(t, np.array([slot]))
         return slot
 

@@ -94,10 +94,9 @@ class BM25Scores:
         if allowed is not None and len(allowed) <= _LOOKUP_LIMIT:
             rows = rows_of(self._row_of, allowed)
             rows = rows[rows < len(totals)]
-            rows = rows[totals[rows] > 0]
-        else:
-            rows = np.flatnonzero(totals)
-        if allowed is None or len(allowed) <= _LOOKUP_LIMIT:
+            return self._top(rows[totals[rows] > 0], k)
+        rows = np.flatnonzero(totals)
+        if allowed is None:
             return self._top(rows, k)
         want = k
         while True:  # rank in growing slices until k allowed ones are found
