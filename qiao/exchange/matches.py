@@ -64,11 +64,11 @@ def _store(profile: Profile) -> None:
             pk__in=[int(r.doc_id) for r in results], status=ProfileStatus.PUBLISHED
         ).values_list("pk", flat=True)
     )
-    kept = [r for r in results if int(r.doc_id) in live_ids]
+    kept = [(int(r.doc_id), r) for r in results if int(r.doc_id) in live_ids]
     rows = [
         Match(
-            offer_id=profile.pk if is_offer else int(r.doc_id),
-            request_id=int(r.doc_id) if is_offer else profile.pk,
+            offer_id=profile.pk if is_offer else other_id,
+            request_id=other_id if is_offer else profile.pk,
             score=round(float(r.score), 2),
             explanation={
                 **explanation_json(r.explanation),
@@ -76,7 +76,7 @@ def _store(profile: Profile) -> None:
             },
             model_name=model_name,
         )
-        for r in kept
+        for other_id, r in kept
     ]
     own, other = ("offer_id", "request_id") if is_offer else ("request_id", "offer_id")
     with transaction.atomic():
@@ -89,4 +89,4 @@ def _store(profile: Profile) -> None:
         )
         Match.objects.filter(
             **{own: profile.pk}, offer_status=MatchStatus.NEW, request_status=MatchStatus.NEW
-        ).exclude(**{f"{other}__in": [int(r.doc_id) for r in kept]}).delete()
+        ).exclude(**{f"{other}__in": [other_id for other_id, _ in kept]}).delete()

@@ -300,7 +300,7 @@ class _Chunks(io.RawIOBase):
         while done < len(view) and self._pos < self._size:
             part = bisect.bisect_right(self._starts, self._pos) - 1
             offset = self._pos - self._starts[part]
-            piece = self._parts[part][offset : offset + len(view) - done]
+            piece = memoryview(self._parts[part])[offset : offset + len(view) - done]
             view[done : done + len(piece)] = piece
             done += len(piece)
             self._pos += len(piece)
