@@ -39,7 +39,7 @@ from matching import storage
 from matching.embedders import DEFAULT_MODEL, Embedder, get_embedder
 from matching.hubness import Neighbourhoods, Owner, top_hits
 from matching.index import DEFAULT_ANN_THRESHOLD, Hit, VectorIndex, check_model
-from matching.lexical import BM25Index, CueIndex, cue_kind, cue_score
+from matching.lexical import BM25Index, BM25Scores, CueIndex, cue_kind, cue_score
 from matching.text import (
     PASSAGE_MAX_CHARS,
     Mention,
@@ -560,7 +560,8 @@ class Engine:
                 return []
             fetch = max(cfg.candidates, 5 * k) + (1 if exclude else 0)
             pool: set[str] = {h.id for h in self._index.search(query.vector, fetch, allowed)[0]}
-            bm25 = self._bm25[language or "en"].scores(query.tokens if language else ())
+            # A query of unknown language shares no index with anything: no keyword scores.
+            bm25 = self._bm25[language].scores(query.tokens) if language else BM25Scores.none()
             pool.update(h.id for h in bm25.best(fetch, allowed))
             query_cues = {m.key: m for m in query.cues}
             rarity = self._cues.rarity(query_cues)

@@ -69,6 +69,11 @@ class BM25Scores:
         self._totals = totals  # per row; 0 where the query shares no term
         self.idf: Mapping[str, float] = idfs or {}  # of each query term
 
+    @classmethod
+    def none(cls) -> BM25Scores:
+        """Scores of nothing (a query without a language)."""
+        return cls([], {}, np.zeros(0))
+
     def get(self, doc_id: str, default: float = 0.0) -> float:
         row = self._row_of.get(doc_id)
         if row is None or row >= len(self._totals):  # added after the query was scored
