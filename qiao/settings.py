@@ -249,3 +249,28 @@ if env_bool("QIAO_SECURE", False):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- API errors and ids (issue 15, items 8 and 12: qiao/api/errors.py, qiao/api/ids.py) ------
+# One JSON error shape for every API error, translated; documented per operation in the schema.
+REST_FRAMEWORK["EXCEPTION_HANDLER"] = "drf_standardized_errors.handler.exception_handler"
+REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "qiao.api.errors.ApiAutoSchema"
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "qiao.api.parsers.JSONParser",
+    "rest_framework.parsers.FormParser",
+    "qiao.api.parsers.MultiPartParser",
+]
+INSTALLED_APPS.append("drf_standardized_errors")
+_API_ERROR_CODES = ["400", "401", "403", "404", "405", "406", "413", "415", "429", "500"]
+DRF_STANDARDIZED_ERRORS = {
+    "EXCEPTION_HANDLER_CLASS": "qiao.api.errors.ApiExceptionHandler",
+    # Also when QIAO_DEBUG=1: an API client gets JSON, the traceback goes to the log.
+    "ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True,
+    "ALLOWED_ERROR_STATUS_CODES": _API_ERROR_CODES,
+    "ERROR_SCHEMAS": {code: "qiao.api.errors.ErrorSerializer" for code in _API_ERROR_CODES},
+}
+# <id:pk> in API paths (qiao.api.ids.IdConverter): an integer the database can hold
+# (2**63 - 1 is qiao.api.ids.ID_MAX; qiao/api/tests/test_id_range.py checks they agree).
+SPECTACULAR_SETTINGS["PATH_CONVERTER_OVERRIDES"] = {
+    "id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
+}
+# --- end of API errors and ids ---------------------------------------------------------------

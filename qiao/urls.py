@@ -1,7 +1,13 @@
+from collections.abc import Callable
+
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, include, path
+from django.views import defaults
+
+from qiao.api.errors import api_error, api_server_error, is_api_request
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -27,3 +33,24 @@ urlpatterns: list[URLPattern | URLResolver] = [
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+
+# Errors Django answers itself: under /api/ in the API's JSON error shape (qiao.api.errors).
+def _api_or(page: Callable[..., HttpResponse]) -> Callable[[HttpRequest, Exception], HttpResponse]:
+    def handler(request: HttpRequest, exception: Exception) -> HttpResponse:
+        if is_api_request(request):
+            return api_error(request, exception)
+        return page(request, exception)
+
+    return handler
+
+
+handler400 = _api_or(defaults.bad_request)
+handler403 = _api_or(defaults.permission_denied)
+handler404 = _api_or(defaults.page_not_found)
+
+
+def handler500(request: HttpRequest) -> HttpResponse:
+    if is_api_request(request):
+        return api_server_error(request)
+    return defaults.server_error(request)

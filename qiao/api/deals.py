@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
+from qiao.api.ids import IdField
 from qiao.api.serializers import OrganizationBriefSerializer, ProfileBriefSerializer
 from qiao.api.views import ERRORS, VALIDATION_ERRORS, ApiMixin, _parse, _profile_or_404
 from qiao.deals import selectors, services
@@ -54,7 +55,7 @@ class InterestSerializer(serializers.ModelSerializer[Interest]):
 
 
 class InterestCreateSerializer(serializers.Serializer[Any]):
-    profile = serializers.IntegerField(help_text="A published profile of another organisation.")
+    profile = IdField(help_text="A published profile of another organisation.")
     message = serializers.CharField(max_length=services.MAX_MESSAGE_CHARS)
 
 
@@ -123,7 +124,7 @@ class InterestViewSet(ApiMixin, GenericViewSet[Interest]):
     serializer_class = InterestSerializer
     permission_classes = [IsAuthenticated]
     queryset = Interest.objects.none()
-    lookup_value_converter = "int"
+    lookup_value_converter = "id"
 
     def get_queryset(self) -> QuerySet[Interest]:
         return selectors.interests_visible_to(self.request.user).select_related("deal")
@@ -189,7 +190,7 @@ class DealViewSet(ApiMixin, GenericViewSet[Deal]):
     serializer_class = DealSerializer
     permission_classes = [IsAuthenticated]
     queryset = Deal.objects.none()
-    lookup_value_converter = "int"
+    lookup_value_converter = "id"
 
     def get_queryset(self) -> QuerySet[Deal]:
         return selectors.deals_visible_to(self.request.user)

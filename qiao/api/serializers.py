@@ -12,6 +12,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from qiao.api.ids import IdField, IdRelatedField
 from qiao.core.languages import ContentLanguage
 from qiao.exchange import permissions
 from qiao.exchange.models import (
@@ -42,12 +43,6 @@ class NamesSerializer(serializers.Serializer[dict[str, str]]):
     zh = serializers.CharField(read_only=True)
     ru = serializers.CharField(read_only=True)
     en = serializers.CharField(read_only=True)
-
-
-class ErrorSerializer(serializers.Serializer[Any]):
-    """A refused request: the reason, translated into the response language."""
-
-    detail = serializers.CharField(read_only=True)
 
 
 # --- organisations ---------------------------------------------------------------------------
@@ -312,7 +307,7 @@ class ProfileWriteSerializer(serializers.Serializer[Profile]):
 
 
 class ProfileCreateSerializer(ProfileWriteSerializer):
-    organization = serializers.PrimaryKeyRelatedField(
+    organization = IdRelatedField(
         queryset=Organization.objects.all(),
         help_text="The owner organisation; you must manage its profiles.",
     )
@@ -387,9 +382,7 @@ class ProfileQuerySerializer(serializers.Serializer[Any]):
         allow_blank=True,
         help_text="The language the profile is written in.",
     )
-    organization = serializers.IntegerField(
-        required=False, min_value=1, help_text="Only this organisation's profiles."
-    )
+    organization = IdField(required=False, help_text="Only this organisation's profiles.")
 
     def filters(self) -> ProfileFilters:
         d = self.validated_data
@@ -506,8 +499,8 @@ class MatchStatusSerializer(serializers.Serializer[Any]):
 
 
 class MatchQuerySerializer(serializers.Serializer[Any]):
-    organization = serializers.IntegerField(
-        required=False, min_value=1, help_text="Only matches with this organisation on a side."
+    organization = IdField(
+        required=False, help_text="Only matches with this organisation on a side."
     )
     status = serializers.ChoiceField(
         choices=MatchStatus.choices,

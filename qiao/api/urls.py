@@ -1,13 +1,17 @@
 """REST API under /api/: see qiao.api.views; schema at /api/schema/, docs at /api/docs/."""
 
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from qiao.alliance import api as alliance_api
 from qiao.api import deals, views
+from qiao.api.ids import IdConverter
 
 app_name = "api"
+
+# <id:pk>: an id the database can hold; the schema says so (PATH_CONVERTER_OVERRIDES).
+register_converter(IdConverter, "id")
 
 router = SimpleRouter(use_regex_path=False)
 router.register("organisations", views.OrganizationViewSet, basename="organization")
@@ -21,7 +25,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("search/", views.SearchView.as_view(), name="search"),
     path("sectors/", views.SectorTreeView.as_view(), name="sectors"),
     path(
-        "profiles/<int:pk>/matches/",
+        "profiles/<id:pk>/matches/",
         views.ProfileMatchListView.as_view(),
         name="profile-matches",
     ),

@@ -5,8 +5,10 @@ Who may see what is decided by qiao.exchange.selectors / permissions, never here
 
 - a profile or match the user may not see answers 404, as if it did not exist;
 - a service refusing the user (NotAllowed) answers 403 with its translated message;
-- a business rule refusing the action (ServiceError) answers 400 ``{"detail": ...}``;
-- a validation error (serializer or service) answers 400 with messages per field.
+- a business rule refusing the action (ServiceError) answers 400 (code ``not_possible``);
+- a validation error (serializer or service) answers 400 with one error per problem.
+
+Every error has the one shape of qiao.api.errors.
 
 Response language: a supported language in the Accept-Language header; otherwise the site's
 language cookie; otherwise the signed-in user's preferred language; otherwise English.
@@ -17,14 +19,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation.trans_real import language_code_re, parse_accept_lang_header
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -39,12 +39,11 @@ from rest_framework.permissions import (
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
 from qiao.api import serializers as s
-from qiao.core.errors import ServiceError
+from qiao.api.errors import error_response
 from qiao.exchange import permissions, selectors, services
 from qiao.exchange.models import Match, Profile, ProfileStatus
 from qiao.organizations.models import Organization
@@ -57,11 +56,6 @@ if TYPE_CHECKING:
 
 
 # --- behaviour shared by every endpoint ------------------------------------------------------
-
-
-class ActionNotPossible(exceptions.APIException):
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_code = "not_possible"
 
 
 def _accept_language(header: str) -> str | None:
@@ -90,32 +84,20 @@ def _response_language(request: Request) -> str | None:
     return None
 
 
-def _validation_detail(error: DjangoValidationError) -> dict[str, list[str]] | list[str]:
-    if not hasattr(error, "error_dict"):
-        return list(error.messages)
-    detail: dict[str, list[str]] = {}
-    for field, messages in error.message_dict.items():
-        key = api_settings.NON_FIELD_ERRORS_KEY if field == "__all__" else field
-        detail.setdefault(key, []).extend(messages)
-    return detail
+def activate_response_language(request: Request) -> None:
+    """Once the user is known: answer in their language unless the request asks for another."""
+    language = _response_language(request)
+    if language:
+        translation.activate(language)
+        request._request.LANGUAGE_CODE = language
 
 
 class ApiMixin(APIView):
-    """Language selection after authentication, and service exceptions as HTTP answers."""
+    """Language selection after authentication (errors: qiao.api.errors)."""
 
     def perform_authentication(self, request: Request) -> None:
         super().perform_authentication(request)
-        language = _response_language(request)
-        if language:
-            translation.activate(language)
-            request._request.LANGUAGE_CODE = language
-
-    def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, DjangoValidationError):
-            exc = exceptions.ValidationError(_validation_detail(exc))
-        elif isinstance(exc, ServiceError):
-            exc = ActionNotPossible(str(exc))
-        return super().handle_exception(exc)
+        activate_response_language(request)
 
     def acting_user(self) -> User:
         user = self.request.user
@@ -125,13 +107,11 @@ class ApiMixin(APIView):
 
 
 ERRORS = {
-    400: OpenApiResponse(s.ErrorSerializer, description="Not possible in the current state."),
-    403: OpenApiResponse(s.ErrorSerializer, description="You may not do this."),
-    404: OpenApiResponse(s.ErrorSerializer, description="No such object, or you may not see it."),
+    400: error_response("Invalid input, or not possible in the current state."),
+    403: error_response("You may not do this."),
+    404: error_response("No such object, or you may not see it."),
 }
-VALIDATION_ERRORS = OpenApiResponse(
-    OpenApiTypes.OBJECT, description="Messages per field; `non_field_errors` for the rest."
-)
+VALIDATION_ERRORS = error_response("Invalid input: one error per problem, `attr` names the field.")
 
 
 def _parse(serializer_class: type[Serializer[Any]], data: Any) -> Any:
@@ -162,7 +142,7 @@ class OrganizationViewSet(ApiMixin, GenericViewSet[Organization]):
 
     serializer_class = s.OrganizationSerializer
     permission_classes = [AllowAny]
-    lookup_value_converter = "int"
+    lookup_value_converter = "id"
     queryset = Organization.objects.none()  # for the schema; get_queryset is what runs
 
     def get_queryset(self) -> QuerySet[Organization]:
@@ -245,7 +225,7 @@ class ProfileViewSet(ApiMixin, GenericViewSet[Profile]):
     serializer_class = s.ProfileSerializer
     queryset = Profile.objects.none()  # for the schema; get_queryset is what runs
     permission_classes = [IsAuthenticatedOrReadOnly, CanEditProfile]
-    lookup_value_converter = "int"
+    lookup_value_converter = "id"
 
     def get_queryset(self) -> QuerySet[Profile]:
         return selectors.profiles_visible_to(self.request.user)
@@ -397,7 +377,7 @@ class MatchViewSet(ApiMixin, GenericViewSet[Match]):
     serializer_class = s.MatchSerializer
     permission_classes = [IsAuthenticated]
     queryset = Match.objects.none()  # for the schema; get_queryset is what runs
-    lookup_value_converter = "int"
+    lookup_value_converter = "id"
 
     def get_queryset(self) -> QuerySet[Match]:
         return selectors.matches_visible_to(self.request.user)

@@ -4,16 +4,16 @@ from qiao.careers import api
 
 urlpatterns = [
     path("postings/", api.PostingListView.as_view(), name="careers-postings"),
-    path("postings/<int:pk>/", api.PostingDetailView.as_view(), name="careers-posting"),
+    path("postings/<id:pk>/", api.PostingDetailView.as_view(), name="careers-posting"),
     path(
-        "postings/<int:pk>/candidates/",
+        "postings/<id:pk>/candidates/",
         api.PostingCandidatesView.as_view(),
         name="careers-candidates",
     ),
     path("recommended/", api.RecommendedView.as_view(), name="careers-recommended"),
     path("applications/", api.ApplicationListView.as_view(), name="careers-applications"),
     path(
-        "applications/<int:pk>/status/",
+        "applications/<id:pk>/status/",
         api.ApplicationStatusView.as_view(),
         name="careers-application-status",
     ),

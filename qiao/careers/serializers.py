@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from qiao.api.ids import IdField
 from qiao.careers.models import (
     Application,
     ApplicationStatus,
@@ -162,7 +163,7 @@ class ApplicationSerializer(serializers.ModelSerializer[Application]):
 
 
 class ApplyInputSerializer(serializers.Serializer[Any]):
-    posting = serializers.IntegerField()
+    posting = IdField()
     cover_letter = serializers.CharField(required=False, allow_blank=True, max_length=4000)
     cover_letter_language = serializers.ChoiceField(
         choices=ContentLanguage.choices, required=False, allow_blank=True

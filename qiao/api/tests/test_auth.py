@@ -8,6 +8,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from qiao.accounts.models import User
+from qiao.core.testing.api import error_detail, field_errors
 from qiao.core.testing.factories import PASSWORD
 
 URL = "/api/auth/token/"
@@ -48,7 +49,9 @@ def test_wrong_credentials(cn_rep: User, body: dict[str, str]) -> None:
     response = APIClient().post(URL, body, format="json", HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 400
-    assert response.json() == {"non_field_errors": ["Unable to log in with provided credentials."]}
+    assert field_errors(response) == {
+        "non_field_errors": ["Unable to log in with provided credentials."]
+    }
     assert not Token.objects.exists()
 
 
@@ -56,7 +59,7 @@ def test_missing_fields(db: None) -> None:
     response = APIClient().post(URL, {}, format="json")
 
     assert response.status_code == 400
-    assert set(response.json()) == {"username", "password"}
+    assert set(field_errors(response)) == {"username", "password"}
 
 
 def test_inactive_user_gets_no_token(cn_rep: User) -> None:
@@ -79,7 +82,7 @@ def test_bad_token_is_401(db: None) -> None:
     response = api.get("/api/profiles/", HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 401
-    assert response.json() == {"detail": "Invalid token."}
+    assert error_detail(response) == "Invalid token."
 
 
 def test_session_authentication(cn_rep: User, cn_rep_client: Client) -> None:
@@ -98,4 +101,4 @@ def test_session_writes_need_the_csrf_token(cn_rep: User, cn_org: object) -> Non
     )
 
     assert response.status_code == 403
-    assert "CSRF" in response.json()["detail"]
+    assert "CSRF" in error_detail(response)

@@ -6,6 +6,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from qiao.accounts.models import User
+from qiao.core.testing.api import field_errors
 from qiao.core.testing.factories import ProfileFactory
 from qiao.deals.models import Deal, Interest
 from qiao.exchange.models import Profile
@@ -43,7 +44,7 @@ def test_empty_message_is_a_translated_400(offer: Profile, ru_rep_api: APIClient
         "/api/interests/", {"profile": offer.pk, "message": ""}, format="json"
     )
     assert response.status_code == 400
-    assert "message" in response.json()
+    assert "message" in field_errors(response)
     assert not Interest.objects.exists()
 
 

@@ -11,6 +11,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from qiao.api.tests.conftest import World
+from qiao.core.testing.api import error_detail
 from qiao.organizations.models import Organization
 
 
@@ -51,7 +52,7 @@ def test_drf_messages_are_translated(anon_api: APIClient) -> None:
     response = anon_api.post("/api/profiles/", {}, format="json", HTTP_ACCEPT_LANGUAGE="ru")
 
     assert response.status_code == 401
-    assert response.json() == {"detail": "Учетные данные не были предоставлены."}
+    assert error_detail(response) == "Учетные данные не были предоставлены."
 
 
 def test_the_language_cookie_counts_for_sessions(

@@ -9,6 +9,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from qiao.api.tests.conftest import PERSONAS, World, result_ids
+from qiao.core.testing.api import field_errors
 from qiao.organizations.models import Organization
 
 URL = "/api/organisations/"
@@ -99,7 +100,7 @@ def test_invalid_filters_are_400(
     response = anon_api.get(URL, params)
 
     assert response.status_code == 400
-    assert list(response.json()) == [field]
+    assert list(field_errors(response)) == [field]
 
 
 @pytest.mark.parametrize("persona", ["anon", "secretariat", "cn_rep"])

@@ -11,6 +11,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from qiao.api.tests.conftest import PERSONAS, World
+from qiao.core.testing.api import error_detail, field_errors
 from qiao.exchange.models import ProfileEvent, ProfileStatus
 
 # action -> (profile, {persona: HTTP status}, status after success)
@@ -144,7 +145,7 @@ def test_reject_needs_a_reason(world: World, broker_api: APIClient, body: dict[s
     response = broker_api.post(f"/api/profiles/{profile.pk}/reject/", body, format="json")
 
     assert response.status_code == 400
-    assert list(response.json()) == ["reason"]
+    assert list(field_errors(response)) == ["reason"]
     profile.refresh_from_db()
     assert profile.status == ProfileStatus.SUBMITTED
 
@@ -188,9 +189,9 @@ def test_impossible_transitions_are_400_with_the_reason(
     )
 
     assert response.status_code == 400
-    assert response.json() == {
-        "detail": f"This action is not possible while the profile is {status_label}."
-    }
+    assert error_detail(response) == (
+        f"This action is not possible while the profile is {status_label}."
+    )
     profile.refresh_from_db()
     assert profile.status == status_before
 
@@ -202,7 +203,7 @@ def test_archived_profiles_cannot_be_archived_again(world: World, cn_rep_api: AP
     response = cn_rep_api.post(url, HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 403
-    assert response.json() == {"detail": "You may not archive this profile."}
+    assert error_detail(response) == "You may not archive this profile."
 
 
 def test_refusals_are_translated(world: World, cn_rep_api: APIClient) -> None:
@@ -211,9 +212,9 @@ def test_refusals_are_translated(world: World, cn_rep_api: APIClient) -> None:
     )
 
     assert en.status_code == 403
-    assert en.json() == {
-        "detail": "Only technology managers and the secretariat may publish profiles."
-    }
+    assert error_detail(en) == (
+        "Only technology managers and the secretariat may publish profiles."
+    )
     assert en["Content-Language"] == "en"
     # cn_rep prefers Chinese: without Accept-Language the answer is in Chinese.
     zh = cn_rep_api.post(f"/api/profiles/{world.cn_submitted.pk}/publish/")

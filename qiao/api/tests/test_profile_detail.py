@@ -8,6 +8,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from qiao.api.tests.conftest import PERSONAS, PROFILE_NAMES, VISIBLE_PROFILES, World
+from qiao.core.testing.api import error_detail
 from qiao.exchange.models import ProfileStatus
 
 
@@ -62,7 +63,7 @@ def test_not_found_message_follows_the_language(world: World, anon_api: APIClien
     response = anon_api.get(f"/api/profiles/{world.ru_draft.pk}/", HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 404
-    assert response.json() == {"detail": "No such profile, or you may not see it."}
+    assert error_detail(response) == "No such profile, or you may not see it."
 
 
 def test_unknown_ids(world: World, secretariat_api: APIClient) -> None:

@@ -16,6 +16,7 @@ from qiao.api.tests.conftest import (
     names_to_ids,
     result_ids,
 )
+from qiao.core.testing.api import field_errors
 from qiao.core.testing.factories import ProfileFactory
 from qiao.organizations.models import Organization
 
@@ -129,7 +130,7 @@ def test_invalid_filters_are_field_errors(
     response = anon_api.get(URL, params)
 
     assert response.status_code == 400
-    assert list(response.json()) == [field]
+    assert list(field_errors(response)) == [field]
 
 
 def test_payload(world: World, cn_rep_api: APIClient, cn_org: Organization) -> None:

@@ -9,6 +9,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from qiao.api.tests.conftest import PERSONAS, World
+from qiao.core.testing.api import error_detail, field_errors
 from qiao.exchange.models import ProfileStatus
 
 # (persona, profile) -> status: 404 when the profile is invisible, 403 when visible but not
@@ -97,7 +98,7 @@ def test_put_replaces_everything_and_requires_every_field(
 
     partial = ru_rep_api.put(url, {"title": "Новое название"}, format="json")
     assert partial.status_code == 400
-    assert {"kind", "language", "summary", "sectors"} <= set(partial.json())
+    assert {"kind", "language", "summary", "sectors"} <= set(field_errors(partial))
 
     full = {
         "kind": "request",
@@ -140,7 +141,7 @@ def test_invalid_patch(
     response = ru_rep_api.patch(f"/api/profiles/{profile.pk}/", body, format="json")
 
     assert response.status_code == 400
-    assert list(response.json()) == [field]
+    assert list(field_errors(response)) == [field]
     profile.refresh_from_db()
     assert (profile.title, profile.language, profile.kind) == before
 
@@ -154,7 +155,7 @@ def test_a_stranger_gets_403_before_validation(world: World, ru_rep_api: APIClie
     )
 
     assert response.status_code == 403
-    assert response.json() == {"detail": "You may not edit this profile."}
+    assert error_detail(response) == "You may not edit this profile."
 
 
 def test_archived_profiles_are_read_only(world: World, cn_rep_api: APIClient) -> None:

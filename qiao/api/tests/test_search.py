@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from qiao.accounts.models import User
 from qiao.api.tests.conftest import PERSONAS, PUBLISHED, World, names_to_ids
+from qiao.core.testing.api import field_errors
 from qiao.core.testing.factories import SectorFactory
 from qiao.exchange import services
 from qiao.exchange.models import Profile, ProfileKind
@@ -184,4 +185,4 @@ def test_invalid_parameters(
     response = anon_api.get(URL, params)
 
     assert response.status_code == 400
-    assert list(response.json()) == [field]
+    assert list(field_errors(response)) == [field]
