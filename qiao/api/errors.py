@@ -31,6 +31,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
@@ -100,8 +101,16 @@ class ApiExceptionHandler(ExceptionHandler):
             return exc
         return exceptions.APIException()  # "A server error occurred.", translated, no details
 
+    def report_exception(self, exc: exceptions.APIException, response: Response) -> None:
+        if not isinstance(self.exc, _ServerError):  # Django has reported that one already
+            super().report_exception(exc, response)
+
 
 # --- errors raised before any API view runs --------------------------------------------------
+
+
+class _ServerError(Exception):
+    """Stands for whatever failed before: answered as a server error without details."""
 
 
 class _ErrorView(APIView):
@@ -110,7 +119,7 @@ class _ErrorView(APIView):
     permission_classes = [AllowAny]
     throttle_classes: list[Any] = []
     renderer_classes = [JSONRenderer]
-    exception: Exception = exceptions.NotFound()
+    exception: Exception = Http404()
 
     def perform_authentication(self, request: Request) -> None:
         from qiao.api.views import activate_response_language
@@ -124,7 +133,8 @@ class _ErrorView(APIView):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
-        raise self.exception
+        # Converted only now: an API exception's message is translated when it is made.
+        raise as_api_exception(self.exception)
 
 
 def is_api_request(request: HttpRequest) -> bool:
@@ -133,7 +143,7 @@ def is_api_request(request: HttpRequest) -> bool:
 
 def api_error(request: HttpRequest, exception: Exception) -> HttpResponse:
     """The API's error response to an exception Django caught outside the API's views."""
-    view = _ErrorView.as_view(exception=as_api_exception(exception))
+    view = _ErrorView.as_view(exception=exception)
     response: HttpResponse = view(request)
     response.render()  # type: ignore[attr-defined]
     return response
@@ -141,7 +151,7 @@ def api_error(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 def api_server_error(request: HttpRequest) -> HttpResponse:
     # A server error may come from the database itself: no authentication, so no query.
-    view = _ErrorView.as_view(exception=exceptions.APIException(), authentication_classes=[])
+    view = _ErrorView.as_view(exception=_ServerError(), authentication_classes=[])
     response: HttpResponse = view(request)
     response.render()  # type: ignore[attr-defined]
     return response
