@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from qiao.alliance import permissions, regions, selectors
 from qiao.alliance.models import Membership, Specialty
+from qiao.api.serializers import ReadModelSerializer
 from qiao.api.views import ApiMixin
 from qiao.organizations.models import Country, OrganizationKind
 
@@ -34,7 +35,7 @@ class ContactSerializer(serializers.Serializer[Any]):
     email = serializers.EmailField(source="contact_email")
 
 
-class MemberSerializer(serializers.ModelSerializer[Membership]):
+class MemberSerializer(ReadModelSerializer[Membership]):
     organization = serializers.IntegerField(source="organization_id", read_only=True)
     name = serializers.CharField(source="organization.display_name", read_only=True)
     kind = serializers.CharField(source="organization.kind", read_only=True)
@@ -85,7 +86,7 @@ class MemberListView(ApiMixin, GenericAPIView[Membership]):
     serializer_class = MemberSerializer
     queryset = Membership.objects.none()  # for the schema; the selector is what runs
 
-    @extend_schema(parameters=[MemberQuerySerializer])
+    @extend_schema(parameters=[MemberQuerySerializer], responses={200: MemberSerializer(many=True)})
     def get(self, request: Request) -> Response:
         query = MemberQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

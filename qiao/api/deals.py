@@ -16,7 +16,11 @@ from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
 from qiao.api.ids import IdField
-from qiao.api.serializers import OrganizationBriefSerializer, ProfileBriefSerializer
+from qiao.api.serializers import (
+    OrganizationBriefSerializer,
+    ProfileBriefSerializer,
+    ReadModelSerializer,
+)
 from qiao.api.views import ERRORS, VALIDATION_ERRORS, ApiMixin, _parse, _profile_or_404
 from qiao.deals import selectors, services
 from qiao.deals.models import STAGE_ORDER, Deal, Interest
@@ -24,7 +28,7 @@ from qiao.deals.models import STAGE_ORDER, Deal, Interest
 # --- serializers -----------------------------------------------------------------------------
 
 
-class InterestSerializer(serializers.ModelSerializer[Interest]):
+class InterestSerializer(ReadModelSerializer[Interest]):
     profile = ProfileBriefSerializer(read_only=True)
     organization = OrganizationBriefSerializer(read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -70,7 +74,7 @@ class DecisionSerializer(serializers.Serializer[Any]):
     )
 
 
-class DealSerializer(serializers.ModelSerializer[Deal]):
+class DealSerializer(ReadModelSerializer[Deal]):
     profile = ProfileBriefSerializer(read_only=True)
     owner = OrganizationBriefSerializer(read_only=True)
     partner = OrganizationBriefSerializer(read_only=True)

@@ -7,9 +7,10 @@ the response language; help texts are API documentation and stay in English.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, MutableMapping
+from typing import Any, TypeVar
 
+from django.db import models
 from rest_framework import serializers
 
 from qiao.api.ids import IdField, IdRelatedField
@@ -31,6 +32,7 @@ from qiao.exchange.services import MAX_KEYWORD_CHARS, MAX_KEYWORDS, ProfileData
 from qiao.organizations.models import Country, Organization, OrganizationKind
 
 MAX_SEARCH_RESULTS = 100
+_M = TypeVar("_M", bound=models.Model)
 SIDES = (("offer", "offer"), ("request", "request"))
 
 
@@ -45,10 +47,28 @@ class NamesSerializer(serializers.Serializer[dict[str, str]]):
     en = serializers.CharField(read_only=True)
 
 
+class ReadModelSerializer(serializers.ModelSerializer[_M]):
+    """A model rendered read-only, with the schema saying what the model allows.
+
+    DRF drops ``allow_blank`` from read-only fields, so a choice or URL left blank (a deal's
+    currency before the agreement, an organisation without a website) would break the
+    documented enum or URL format.
+    """
+
+    def include_extra_kwargs(
+        self, kwargs: MutableMapping[str, Any], extra_kwargs: MutableMapping[str, Any]
+    ) -> MutableMapping[str, Any]:
+        allow_blank = kwargs.get("allow_blank", False)
+        kwargs = super().include_extra_kwargs(kwargs, extra_kwargs)
+        if allow_blank and kwargs.get("read_only"):
+            kwargs["allow_blank"] = True
+        return kwargs
+
+
 # --- organisations ---------------------------------------------------------------------------
 
 
-class OrganizationBriefSerializer(serializers.ModelSerializer[Organization]):
+class OrganizationBriefSerializer(ReadModelSerializer[Organization]):
     name = serializers.CharField(source="display_name", read_only=True)
 
     class Meta:
@@ -57,7 +77,7 @@ class OrganizationBriefSerializer(serializers.ModelSerializer[Organization]):
         read_only_fields = fields
 
 
-class OrganizationSerializer(serializers.ModelSerializer[Organization]):
+class OrganizationSerializer(ReadModelSerializer[Organization]):
     name = serializers.CharField(
         source="display_name", read_only=True, help_text="The name in the response language."
     )
@@ -108,7 +128,7 @@ class SectorNamesSerializer(serializers.Serializer[Sector]):
     en = serializers.CharField(source="name_en", read_only=True)
 
 
-class SectorSerializer(serializers.ModelSerializer[Sector]):
+class SectorSerializer(ReadModelSerializer[Sector]):
     name = serializers.CharField(
         source="display_name", read_only=True, help_text="The name in the response language."
     )
@@ -154,7 +174,7 @@ def _hide_anonymous_owner(
     return data
 
 
-class ProfileBriefSerializer(serializers.ModelSerializer[Profile]):
+class ProfileBriefSerializer(ReadModelSerializer[Profile]):
     """The side of a match: enough to show it and to fetch the full profile."""
 
     organization = OrganizationBriefSerializer(
@@ -170,7 +190,7 @@ class ProfileBriefSerializer(serializers.ModelSerializer[Profile]):
         return _hide_anonymous_owner(self, instance, dict(super().to_representation(instance)))
 
 
-class ProfileSerializer(serializers.ModelSerializer[Profile]):
+class ProfileSerializer(ReadModelSerializer[Profile]):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     development_stage_display = serializers.CharField(
@@ -454,7 +474,7 @@ class SearchResponseSerializer(serializers.Serializer[Any]):
     results = SearchResultSerializer(many=True, read_only=True)
 
 
-class MatchSerializer(serializers.ModelSerializer[Match]):
+class MatchSerializer(ReadModelSerializer[Match]):
     offer = ProfileBriefSerializer(read_only=True)
     request = ProfileBriefSerializer(read_only=True)
     explanation = ExplanationSerializer(read_only=True)

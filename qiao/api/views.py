@@ -39,7 +39,6 @@ from rest_framework.permissions import (
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
@@ -432,7 +431,7 @@ class MatchViewSet(ApiMixin, GenericViewSet[Match]):
 class TokenView(ApiMixin, ObtainAuthToken):
     """Exchange a username and password for the user's API token."""
 
-    parser_classes = api_settings.DEFAULT_PARSER_CLASSES  # ObtainAuthToken names DRF's own
+    parser_classes = APIView.parser_classes  # the project's; ObtainAuthToken names DRF's own
 
     @extend_schema(
         summary="Obtain an API token",

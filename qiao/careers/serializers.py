@@ -7,6 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from qiao.api.ids import IdField
+from qiao.api.serializers import ReadModelSerializer
 from qiao.careers.models import (
     Application,
     ApplicationStatus,
@@ -18,7 +19,7 @@ from qiao.core.languages import ContentLanguage
 from qiao.organizations.models import Country
 
 
-class PostingSerializer(serializers.ModelSerializer[Posting]):
+class PostingSerializer(ReadModelSerializer[Posting]):
     employer_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -58,7 +59,7 @@ class PostingSerializer(serializers.ModelSerializer[Posting]):
         return obj.employer.display_name()
 
 
-class TalentProfileBriefSerializer(serializers.ModelSerializer[TalentProfile]):
+class TalentProfileBriefSerializer(ReadModelSerializer[TalentProfile]):
     institution_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -139,7 +140,7 @@ class PostingSearchResultSerializer(serializers.Serializer[Any]):
     posting = PostingSerializer()
 
 
-class ApplicationSerializer(serializers.ModelSerializer[Application]):
+class ApplicationSerializer(ReadModelSerializer[Application]):
     posting = PostingSerializer(read_only=True)
     candidate_name = serializers.SerializerMethodField()
 

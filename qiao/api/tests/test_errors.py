@@ -86,9 +86,7 @@ def test_json_parse_errors_are_translated(
     assert error_detail(response) == expected
 
 
-def test_a_body_over_the_limit_is_a_json_413(
-    anon_api: APIClient, db: None, settings: Any
-) -> None:
+def test_a_body_over_the_limit_is_a_json_413(anon_api: APIClient, db: None, settings: Any) -> None:
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
 
     response = anon_api.post(
