@@ -86,3 +86,34 @@ def test_swagger_ui_and_redoc_are_self_hosted(db: None, client: Client) -> None:
         assert f"/static/{asset}" in page
         assert "cdn." not in page and "unpkg" not in page
         assert finders.find(asset), asset
+
+
+def test_every_error_response_is_the_one_error_shape(db: None, client: Client) -> None:
+    """Issue 15: one documented JSON shape for every API error."""
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    error = schema["components"]["schemas"]["Error"]
+    assert set(error["required"]) == {"type", "errors"}
+
+    for path, operations in schema["paths"].items():
+        if path == "/api/schema/":
+            continue
+        for method, operation in operations.items():
+            codes = {code for code in operation["responses"] if code.startswith(("4", "5"))}
+            assert {"405", "500"} <= codes, (method, path)
+            for code in codes:
+                content = operation["responses"][code]["content"]["application/json"]
+                assert content["schema"] == {"$ref": "#/components/schemas/Error"}, (path, code)
+
+
+def test_read_only_blank_values_are_in_the_schema(db: None, client: Client) -> None:
+    """A deal before its agreement has no currency; an organisation may have no website."""
+    components = client.get("/api/schema/", {"format": "json"}).json()["components"]["schemas"]
+
+    currency = components["Deal"]["properties"]["currency"]["oneOf"]
+    assert {"$ref": "#/components/schemas/BlankEnum"} in currency
+    website = components["Organization"]["properties"]["website"]["oneOf"]
+    assert {"type": "string", "maxLength": 0} in website
+    assert "category" in components["Member"]["properties"]
+    paths = client.get("/api/schema/", {"format": "json"}).json()["paths"]
+    ok = paths["/api/alliance/members/"]["get"]["responses"]["200"]["content"]
+    assert ok["application/json"]["schema"]["$ref"] == "#/components/schemas/PaginatedMemberList"
