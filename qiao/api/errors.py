@@ -35,6 +35,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from qiao.api.language import activate_response_language
 from qiao.core.errors import ServiceError
 
 API_PREFIX = "/api/"
@@ -122,8 +123,6 @@ class _ErrorView(APIView):
     exception: Exception = Http404()
 
     def perform_authentication(self, request: Request) -> None:
-        from qiao.api.views import activate_response_language
-
         # A bad token must not hide the error being reported: then the header's language.
         with contextlib.suppress(exceptions.APIException):
             activate_response_language(request)  # authenticates: the user's language counts

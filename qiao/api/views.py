@@ -18,12 +18,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.db.models import Q, QuerySet
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.utils.translation.trans_real import language_code_re, parse_accept_lang_header
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -44,6 +41,7 @@ from rest_framework.viewsets import GenericViewSet
 
 from qiao.api import serializers as s
 from qiao.api.errors import error_response
+from qiao.api.language import activate_response_language
 from qiao.exchange import permissions, selectors, services
 from qiao.exchange.models import Match, Profile, ProfileStatus
 from qiao.organizations.models import Organization
@@ -56,40 +54,6 @@ if TYPE_CHECKING:
 
 
 # --- behaviour shared by every endpoint ------------------------------------------------------
-
-
-def _accept_language(header: str) -> str | None:
-    """The first supported UI language in an Accept-Language header (as LocaleMiddleware)."""
-    for code, _quality in parse_accept_lang_header(header):
-        if code == "*":
-            break
-        if not language_code_re.search(code):
-            continue
-        try:
-            return translation.get_supported_language_variant(code)
-        except LookupError:
-            continue
-    return None
-
-
-def _response_language(request: Request) -> str | None:
-    header = _accept_language(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
-    if header:
-        return header
-    if settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
-        return None  # LocaleMiddleware already honoured the site's language switcher
-    preferred = getattr(request.user, "preferred_language", "")
-    if request.user.is_authenticated and preferred and translation.check_for_language(preferred):
-        return str(preferred)
-    return None
-
-
-def activate_response_language(request: Request) -> None:
-    """Once the user is known: answer in their language unless the request asks for another."""
-    language = _response_language(request)
-    if language:
-        translation.activate(language)
-        request._request.LANGUAGE_CODE = language
 
 
 class ApiMixin(APIView):
