@@ -174,8 +174,10 @@ def test_unauthenticated_and_forbidden(
     assert anonymous.status_code == 401
     assert _code(anonymous) == "not_authenticated"
 
-    forbidden = cn_rep_api.post("/api/careers/recommended/")
-    assert forbidden.status_code == 405
+    forbidden = cn_rep_api.get("/api/careers/recommended/")  # no talent profile
+    assert forbidden.status_code == 403
+    assert _code(forbidden) == "permission_denied"
+    assert forbidden["Content-Language"] == "zh-hans"
 
 
 def test_validation_errors_have_one_entry_per_message(
