@@ -20,11 +20,12 @@ from qiao.careers.models import (
     TalentProfile,
 )
 from qiao.careers.services import PostingData, TalentData
+from qiao.core.forms import IsoDateInput
 from qiao.core.languages import ContentLanguage
 from qiao.exchange.forms import split_keywords
 from qiao.organizations.models import Country, Organization, OrganizationKind
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = IsoDateInput()
 SKILLS_HELP = _("Separate skills with commas.")
 
 

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from qiao.core.forms import IsoDateInput, IsoDateTimeInput, IsoTimeInput
 from qiao.core.languages import ContentLanguage
 from qiao.deals.models import AgreementType, DealStage
 from qiao.exchange.models import Sector
@@ -45,9 +46,9 @@ class SessionForm(forms.Form):
     title_zh = forms.CharField(label=_("Title (Chinese)"), max_length=255, required=False)
     title_ru = forms.CharField(label=_("Title (Russian)"), max_length=255, required=False)
     title_en = forms.CharField(label=_("Title (English)"), max_length=255, required=False)
-    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    start = forms.TimeField(label=_("Starts"), widget=forms.TimeInput(attrs={"type": "time"}))
-    end = forms.TimeField(label=_("Ends"), widget=forms.TimeInput(attrs={"type": "time"}))
+    day = forms.DateField(label=_("Date"), widget=IsoDateInput())
+    start = forms.TimeField(label=_("Starts"), widget=IsoTimeInput())
+    end = forms.TimeField(label=_("Ends"), widget=IsoTimeInput())
     time_zone = forms.ChoiceField(label=_("Held in time zone"), choices=TimeZoneChoice.choices)
     place = forms.CharField(label=_("Place"), max_length=255, required=False)
     online_link = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
@@ -201,11 +202,11 @@ class AssignmentForm(forms.Form):
     time_zone = forms.ChoiceField(label=_("Deadlines in time zone"), choices=TimeZoneChoice.choices)
     partners_due = forms.DateTimeField(
         label=_("Partners chosen by"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=IsoDateTimeInput(),
     )
     deal_due = forms.DateTimeField(
         label=_("Deal closed by"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=IsoDateTimeInput(),
     )
 
     def __init__(
