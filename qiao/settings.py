@@ -8,6 +8,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from qiao.core.installation import installation_secret_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("QIAO_DATA_DIR", BASE_DIR / "var")).resolve()
 
@@ -18,14 +20,18 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = env_bool("QIAO_DEBUG", False)
-SECRET_KEY = os.environ.get("QIAO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG and env_bool("QIAO_REQUIRE_SECRET_KEY", False):
-        raise RuntimeError("QIAO_SECRET_KEY must be set in production")
-    SECRET_KEY = "insecure-development-key-change-me"  # dev/demo only
+
+# --- secret key and allowed hosts (issue 15) -------------------------------------------------
+# Without QIAO_SECRET_KEY the installation's own random key (DATA_DIR/secret_key) is used, never
+# a published constant; production servers refuse to start without QIAO_SECRET_KEY and
+# QIAO_ALLOWED_HOSTS (qiao.core.installation.refuse_insecure_production).
+SECRET_KEY = os.environ.get("QIAO_SECRET_KEY", "").strip() or installation_secret_key(DATA_DIR)
 ALLOWED_HOSTS = [
-    h for h in os.environ.get("QIAO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h
+    h.strip()
+    for h in os.environ.get("QIAO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+    if h.strip()
 ]
+# --- end secret key and allowed hosts --------------------------------------------------------
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("QIAO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 BASE_URL = os.environ.get("QIAO_BASE_URL", "http://127.0.0.1:8000")
 
