@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 
 from qiao.accounts import services
 from qiao.accounts.forms import AccountSettingsForm, StudentSignUpForm
+from qiao.core import throttling
 from qiao.core.http import acting_user
+from qiao.core.throttling import throttled_response
 
 
 @login_required
@@ -39,6 +41,8 @@ def student_signup(request: HttpRequest) -> HttpResponse:
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = ""
+    if request.method == "POST" and not throttling.allow(request, "signup"):
+        return throttled_response(request)
     form = StudentSignUpForm(
         request.POST or None, initial={"preferred_language": translation.get_language()}
     )
