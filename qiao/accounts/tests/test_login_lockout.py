@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from knox.models import AuthToken
 from rest_framework.test import APIClient
+from rest_framework.throttling import SimpleRateThrottle
 
 from qiao.accounts.models import User
 from qiao.core.testing.factories import PASSWORD
@@ -43,7 +44,12 @@ def test_web_login_is_locked_after_repeated_failures(cn_rep: User) -> None:
     assert "Слишком много неудачных попыток входа" in response.content.decode()
 
 
-def test_token_endpoint_is_locked_after_repeated_failures(cn_rep: User) -> None:
+def test_token_endpoint_is_locked_after_repeated_failures(
+    cn_rep: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The API's per-address rate limit alone would refuse the 61st request: switched off
+    # here to show the lockout (qiao/api/tests/test_throttling.py tests the rate limit).
+    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "anon", None)
     api = APIClient()
     statuses = [
         api.post(TOKEN_URL, {"username": "cn_rep", "password": f"guess-{n}"}).status_code

@@ -52,7 +52,7 @@ def test_the_limit_is_per_address() -> None:
 @pytest.mark.parametrize(
     ("language", "text"),
     [
-        ("zh-hans", "请稍后再试"),
+        ("zh-hans", "请稍等片刻后再试"),
         ("ru", "Пожалуйста, подождите"),
         ("en", "Please wait a while and try again."),
     ],
