@@ -250,9 +250,11 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 )
 # django-rest-knox: API tokens are stored hashed, expire, and are listed and revoked at
 # /accounts/tokens/; a password change or reset revokes them all (qiao.accounts.models.User).
+QIAO_API_TOKEN_LIFETIME = timedelta(days=int(os.environ.get("QIAO_API_TOKEN_DAYS", "30")))
+QIAO_API_TOKENS_PER_USER = int(os.environ.get("QIAO_API_TOKENS_PER_USER", "20"))
 REST_KNOX = {
-    "TOKEN_TTL": timedelta(days=int(os.environ.get("QIAO_API_TOKEN_DAYS", "30"))),
-    "TOKEN_LIMIT_PER_USER": int(os.environ.get("QIAO_API_TOKENS_PER_USER", "20")),
+    "TOKEN_TTL": QIAO_API_TOKEN_LIFETIME,
+    "TOKEN_LIMIT_PER_USER": QIAO_API_TOKENS_PER_USER,
     "AUTH_HEADER_PREFIX": "Token",
 }
 # Rate limits per client address (per user for signed-in API calls), counted in the default

@@ -52,7 +52,9 @@ class User(AbstractUser):
         password_changed = getattr(self, "_password", None) is not None
         super().save(*args, **kwargs)
         if password_changed:
-            self.auth_token_set.all().delete()
+            from knox.models import AuthToken  # knox's model refers back to this one
+
+            AuthToken.objects.filter(user=self).delete()
 
     @property
     def is_secretariat(self) -> bool:

@@ -42,11 +42,12 @@ def student_register(
 
 def api_tokens_live(*, user: User) -> QuerySet[AuthToken]:
     """The user's tokens that still authenticate, newest first."""
-    return (
+    tokens: QuerySet[AuthToken] = (
         AuthToken.objects.filter(user=user)
         .filter(Q(expiry__isnull=True) | Q(expiry__gt=timezone.now()))
         .order_by("-created")
     )
+    return tokens
 
 
 def api_token_issue(*, user: User) -> tuple[str, datetime | None]:
@@ -54,7 +55,7 @@ def api_token_issue(*, user: User) -> tuple[str, datetime | None]:
     with transaction.atomic():
         # Expired tokens no longer count against the limit.
         AuthToken.objects.filter(user=user, expiry__lte=timezone.now()).delete()
-        limit = settings.REST_KNOX["TOKEN_LIMIT_PER_USER"]
+        limit = settings.QIAO_API_TOKENS_PER_USER
         if api_tokens_live(user=user).count() >= limit:
             raise ServiceError(
                 _(
@@ -69,5 +70,5 @@ def api_token_issue(*, user: User) -> tuple[str, datetime | None]:
 
 def api_token_revoke(*, actor: User, token_key: str) -> bool:
     """Revoke one of the actor's own tokens; False when the actor has none by that key."""
-    deleted, _by_model = AuthToken.objects.filter(user=actor, token_key=token_key).delete()
+    deleted: int = AuthToken.objects.filter(user=actor, token_key=token_key).delete()[0]
     return deleted > 0

@@ -85,7 +85,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
         {
             "tokens": services.api_tokens_live(user=user),
             "new_token": new_token,
-            "token_days": settings.REST_KNOX["TOKEN_TTL"].days,
+            "token_days": settings.QIAO_API_TOKEN_LIFETIME.days,
         },
     )
 

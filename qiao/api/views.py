@@ -474,10 +474,12 @@ class TokenView(ApiMixin, GenericAPIView):  # type: ignore[type-arg]
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         credentials = self.get_serializer(data=request.data)
-        if not credentials.is_valid():
+        try:
+            credentials.is_valid(raise_exception=True)
+        except exceptions.ValidationError:
             # django-axes flags the request when this user name is locked out from here.
             if getattr(request, "axes_locked_out", False):
                 return Response({"detail": lockout_message()}, status=LOCKOUT_STATUS)
-            raise exceptions.ValidationError(credentials.errors)
+            raise
         token, expiry = accounts_services.api_token_issue(user=credentials.validated_data["user"])
         return Response(s.TokenSerializer({"token": token, "expiry": expiry}).data)

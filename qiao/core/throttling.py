@@ -23,7 +23,7 @@ class FormThrottle(SimpleRateThrottle):
         self.key = key
         super().__init__()
 
-    def get_cache_key(self, request: HttpRequest, view: object) -> str:  # type: ignore[override]
+    def get_cache_key(self, request: HttpRequest, view: object) -> str:
         ident = self.key if self.key is not None else self.get_ident(request)  # type: ignore[arg-type]
         return self.cache_format % {"scope": self.scope, "ident": ident}
 

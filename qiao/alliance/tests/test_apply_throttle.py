@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from rest_framework.throttling import SimpleRateThrottle
 
 from qiao.alliance.models import MembershipApplication, Specialty
 from qiao.alliance.tests.conftest import form_post
@@ -17,11 +17,11 @@ from qiao.alliance.tests.conftest import form_post
 pytestmark = pytest.mark.django_db
 
 URL = reverse("alliance:apply")
-RATES = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+RATES = SimpleRateThrottle.THROTTLE_RATES
 
 
 def _allowed(scope: str) -> int:
-    return int(RATES[scope].split("/")[0])
+    return int(str(RATES[scope]).split("/")[0])
 
 
 def _apply(client: Client, specialty: Specialty, email: str, capture: Any) -> int:

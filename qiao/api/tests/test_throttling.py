@@ -4,7 +4,6 @@ ones (QIAO_API_RATE_ANON, QIAO_API_RATE_USER), answered with 429 and Retry-After
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -14,7 +13,7 @@ URL = "/api/sectors/"
 
 
 def _allowed(scope: str) -> int:
-    return int(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][scope].split("/")[0])
+    return int(str(SimpleRateThrottle.THROTTLE_RATES[scope]).split("/")[0])
 
 
 def test_anonymous_calls_are_limited_per_address(db: None) -> None:
