@@ -243,6 +243,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("QIAO_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("QIAO_LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # no growing log of every successful login (who, where, when)
 AXES_LOCKOUT_CALLABLE = "qiao.accounts.lockout.lockout_response"
 AXES_IPWARE_PROXY_COUNT = QIAO_PROXY_COUNT or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (

@@ -5,7 +5,9 @@ ALLOWED_HOSTS."""
 
 from __future__ import annotations
 
+import importlib
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -82,6 +84,15 @@ def test_qiao_serve_refuses_to_start_unconfigured(
     assert "QIAO_ALLOWED_HOSTS" in error
     with pytest.raises(InsecureProductionError):
         refuse_insecure_production()
+
+
+def test_the_wsgi_module_refuses_to_load_unconfigured(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Other WSGI servers (gunicorn, uwsgi) load qiao.wsgi: the same check applies."""
+    _clear_production_variables(monkeypatch)
+    monkeypatch.delitem(sys.modules, "qiao.wsgi", raising=False)
+
+    with pytest.raises(InsecureProductionError, match="QIAO_SECRET_KEY"):
+        importlib.import_module("qiao.wsgi")
 
 
 def test_qiao_serve_on_all_interfaces_keeps_the_allowed_hosts(
