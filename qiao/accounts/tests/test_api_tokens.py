@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from knox.models import AuthToken
@@ -137,6 +137,26 @@ def test_saving_the_user_without_a_new_password_keeps_the_tokens(cn_rep: User) -
     cn_rep.save()
     _logged_in(cn_rep).get(reverse("accounts:settings"))
 
+    assert _works(token)
+
+
+def test_a_login_that_only_upgrades_the_password_hash_keeps_the_tokens(cn_rep: User) -> None:
+    token = _obtain(cn_rep)
+    upgraded = [
+        "django.contrib.auth.hashers.ScryptPasswordHasher",
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+    ]
+
+    with override_settings(PASSWORD_HASHERS=upgraded):
+        assert (
+            Client()
+            .post(reverse("accounts:login"), {"username": "cn_rep", "password": PASSWORD})
+            .status_code
+            == 302
+        )
+
+    cn_rep.refresh_from_db()
+    assert cn_rep.password.startswith("scrypt$")
     assert _works(token)
 
 
