@@ -15,6 +15,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from qiao.core.installation import (
+    DEMO_ENVIRONMENT_VARIABLE,
+    InsecureProductionError,
+    refuse_insecure_production,
+)
+
 # Sub-command -> (Django management command, one-line help). `qiao CMD --help` shows the
 # management command's own options.
 PASSTHROUGH: dict[str, tuple[str, str]] = {
@@ -66,13 +72,13 @@ def _port_free(host: str, port: int) -> bool:
     return True
 
 
-def _allow_host(host: str) -> None:
-    """Accept requests addressed to the host we bind to (settings read QIAO_ALLOWED_HOSTS)."""
+def _demo_allow_host(host: str) -> None:
+    """The demo also accepts requests addressed to the host it binds to. Never a wildcard:
+    a wildcard bind (0.0.0.0) is reached as 127.0.0.1/localhost, or under the names the
+    operator lists in QIAO_ALLOWED_HOSTS; any other Host header is refused."""
     hosts = os.environ.get("QIAO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
     if host not in hosts and host not in ("0.0.0.0", "::"):
         hosts.append(host)
-    if host in ("0.0.0.0", "::"):
-        hosts.append("*")
     os.environ["QIAO_ALLOWED_HOSTS"] = ",".join(h for h in hosts if h)
 
 
@@ -146,7 +152,8 @@ def cmd_demo(argv: Sequence[str]) -> int:
             file=sys.stderr,
         )
         return 2
-    _allow_host(args.host)
+    os.environ[DEMO_ENVIRONMENT_VARIABLE] = "1"  # inherited by the worker started below
+    _demo_allow_host(args.host)
     _default_base_url(args.host, args.port)
     _setup_django()
     from django.conf import settings
@@ -192,9 +199,14 @@ def cmd_demo(argv: Sequence[str]) -> int:
 def cmd_serve(argv: Sequence[str]) -> int:
     parser = _serve_parser("qiao serve", "Serve the web application with waitress.")
     args = parser.parse_args(argv)
-    _allow_host(args.host)
+    # ALLOWED_HOSTS is exactly QIAO_ALLOWED_HOSTS: the bind address never widens it.
     _default_base_url(args.host, args.port)
     _setup_django()
+    try:
+        refuse_insecure_production()
+    except InsecureProductionError as error:
+        print(f"qiao serve: {error}", file=sys.stderr)
+        return 2
     _serve(args.host, args.port, args.threads)
     return 0
 
