@@ -84,7 +84,12 @@ def _served_url(host: str, port: int) -> str:
 
 def _default_base_url(host: str, port: int) -> None:
     """Links in e-mails and QR codes point at the address served here, unless QIAO_BASE_URL
-    says otherwise (set before Django reads its settings; the worker inherits it)."""
+    says otherwise (set before Django reads its settings; the worker inherits it).
+
+    Not in production (QIAO_SECURE): there a proxy serves another address, which only the
+    operator knows, so the settings refuse to start without QIAO_BASE_URL."""
+    if os.environ.get("QIAO_SECURE", "").strip().lower() in {"1", "true", "yes", "on"}:
+        return
     os.environ.setdefault("QIAO_BASE_URL", _served_url(host, port))
 
 
