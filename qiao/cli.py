@@ -26,6 +26,8 @@ PASSTHROUGH: dict[str, tuple[str, str]] = {
     "search": ("search_profiles", 'search published profiles: qiao search "text"'),
     "expire": ("expire_profiles", "expire profiles past their validity (run daily)"),
     "load-demo": ("load_demo", "load the sample data and build the index"),
+    "backup": ("backup", "back up the database, private files and media into one archive"),
+    "restore": ("restore", "restore a backup into an empty database and empty folders"),
 }
 
 USAGE = """usage: qiao COMMAND [options]
