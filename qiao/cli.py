@@ -113,7 +113,18 @@ def _serve(host: str, port: int, threads: int) -> None:
     # The search engines load from the database and follow its changes in a thread of their
     # own, so no request waits for a catch-up.
     start_following()
-    waitress.serve(application, host=host, port=port, threads=threads)
+    # Waitress drops X-Forwarded-* headers unless they come from a trusted proxy, and then
+    # Django (QIAO_SECURE's SECURE_PROXY_SSL_HEADER) sees every request from nginx as plain
+    # HTTP and redirects it to HTTPS for ever. The proxy on this host is trusted by default.
+    waitress.serve(
+        application,
+        host=host,
+        port=port,
+        threads=threads,
+        trusted_proxy=os.environ.get("QIAO_TRUSTED_PROXY", "127.0.0.1"),
+        trusted_proxy_headers="x-forwarded-proto x-forwarded-for",
+        clear_untrusted_proxy_headers=True,
+    )
 
 
 def _start_worker() -> subprocess.Popen[bytes]:
