@@ -32,6 +32,8 @@ PASSTHROUGH: dict[str, tuple[str, str]] = {
     "search": ("search_profiles", 'search published profiles: qiao search "text"'),
     "expire": ("expire_profiles", "expire profiles past their validity (run daily)"),
     "load-demo": ("load_demo", "load the sample data and build the index"),
+    "backup": ("backup", "back up the database, private files and media into one archive"),
+    "restore": ("restore", "restore a backup into an empty database and empty folders"),
 }
 
 USAGE = """usage: qiao COMMAND [options]
@@ -90,7 +92,12 @@ def _served_url(host: str, port: int) -> str:
 
 def _default_base_url(host: str, port: int) -> None:
     """Links in e-mails and QR codes point at the address served here, unless QIAO_BASE_URL
-    says otherwise (set before Django reads its settings; the worker inherits it)."""
+    says otherwise (set before Django reads its settings; the worker inherits it).
+
+    Not in production (QIAO_SECURE): there a proxy serves another address, which only the
+    operator knows, so the settings refuse to start without QIAO_BASE_URL."""
+    if os.environ.get("QIAO_SECURE", "").strip().lower() in {"1", "true", "yes", "on"}:
+        return
     os.environ.setdefault("QIAO_BASE_URL", _served_url(host, port))
 
 
@@ -112,7 +119,18 @@ def _serve(host: str, port: int, threads: int) -> None:
     # The search engines load from the database and follow its changes in a thread of their
     # own, so no request waits for a catch-up.
     start_following()
-    waitress.serve(application, host=host, port=port, threads=threads)
+    # Waitress drops X-Forwarded-* headers unless they come from a trusted proxy, and then
+    # Django (QIAO_SECURE's SECURE_PROXY_SSL_HEADER) sees every request from nginx as plain
+    # HTTP and redirects it to HTTPS for ever. The proxy on this host is trusted by default.
+    waitress.serve(
+        application,
+        host=host,
+        port=port,
+        threads=threads,
+        trusted_proxy=os.environ.get("QIAO_TRUSTED_PROXY", "127.0.0.1"),
+        trusted_proxy_headers="x-forwarded-proto x-forwarded-for",
+        clear_untrusted_proxy_headers=True,
+    )
 
 
 def _start_worker() -> subprocess.Popen[bytes]:

@@ -308,7 +308,56 @@ LOGGING = {
     "loggers": {"jieba": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
-if env_bool("QIAO_SECURE", False):
+# --- Deployment: HTTPS, HSTS, Content-Security-Policy, base URL -------------------------------
+# docs/deployment.md walks through a production install; with its environment file
+# (deploy/qiao.env.example) `manage.py check --deploy` reports nothing
+# (qiao/core/tests/test_deploy_check.py).
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+from django.core.exceptions import ImproperlyConfigured  # noqa: E402
+
+# QIAO_SECURE=1: served over HTTPS behind a TLS proxy that sets X-Forwarded-Proto.
+SECURE = env_bool("QIAO_SECURE", False)
+if SECURE:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("QIAO_SSL_REDIRECT", True)
+# HSTS: a year by default once served over HTTPS. Browsers remember it, so a site that may go
+# back to plain HTTP starts with a small QIAO_HSTS_SECONDS (docs/deployment.md).
+SECURE_HSTS_SECONDS = int(os.environ.get("QIAO_HSTS_SECONDS", 31_536_000 if SECURE else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("QIAO_HSTS_INCLUDE_SUBDOMAINS", SECURE)
+SECURE_HSTS_PRELOAD = env_bool("QIAO_HSTS_PRELOAD", False)
+
+# No outside hosts, no inline script or style unless it carries the response's nonce, no
+# on* handlers or style= attributes (static JS sets what they did: qiao/core/static/qiao/ui.js).
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "csp.middleware.CSPMiddleware",
+)
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],  # data: for the inline favicon and Swagger UI's icons
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# QIAO_CSP_REPORT_ONLY=1 reports violations in the browser console instead of blocking.
+if env_bool("QIAO_CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
+else:
+    CONTENT_SECURITY_POLICY = _CSP
+
+# Links in e-mails and certificate QR codes: production must say where it is served.
+if SECURE and not os.environ.get("QIAO_BASE_URL"):
+    raise ImproperlyConfigured(
+        "QIAO_BASE_URL must be set in production (QIAO_SECURE=1), e.g. https://qiao.example.org: "
+        "links in e-mails and certificate QR codes are built from it"
+    )
