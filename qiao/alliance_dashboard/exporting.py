@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from qiao.alliance_dashboard.selectors import Dashboard
+from qiao.core.spreadsheets import csv_writer
 
 
 def to_csv(data: Dashboard) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow([_("Table"), _("Item"), _("Count")])
     for table in data.tables:
         for row in table.rows:

@@ -7,7 +7,6 @@ carries the profile's id on this site, for reference (the importer does not use 
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from qiao.core.spreadsheets import csv_writer
 from qiao.exchange.importing import COLUMNS, LIST_COLUMNS, detect_format, organization_reference
 from qiao.exchange.models import Profile
 
@@ -69,7 +69,7 @@ def export_profiles(
                 count += 1
     elif fmt == "csv":
         with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh)
+            writer = csv_writer(fh)
             writer.writerow(COLUMNS)
             for row in _rows(queryset):
                 writer.writerow(_flat(row))

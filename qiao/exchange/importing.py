@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from qiao.core.errors import ServiceError
 from qiao.core.languages import ContentLanguage
+from qiao.core.spreadsheets import csv_unescape
 from qiao.exchange import permissions, services
 from qiao.exchange.forms import split_keywords
 from qiao.exchange.models import (
@@ -364,7 +365,8 @@ def _read_csv(text: str) -> ImportRows:
     delimiter = max((",", ";", "\t"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        records = enumerate(reader, start=1)
+        # Our CSV exports escape text that a spreadsheet would run as a formula.
+        records = enumerate(([csv_unescape(c) for c in cells] for cells in reader), start=1)
         for _number, cells in records:
             if any(c.strip() for c in cells):  # blank lines above the header do not count
                 header = _header(cells)
