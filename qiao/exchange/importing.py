@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from qiao.core.errors import ServiceError
 from qiao.core.languages import ContentLanguage
 from qiao.core.spreadsheets import csv_unescape
+from qiao.core.text import codepoint, first_forbidden_character
 from qiao.exchange import permissions, services
 from qiao.exchange.forms import split_keywords
 from qiao.exchange.models import (
@@ -542,10 +543,26 @@ class _RowChecker:
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             self.error(name, _("Expected text, not %(type)s.") % {"type": type(value).__name__})
             return ""
-        text = _cell_text(value).strip()
+        text = _cell_text(value)
+        if not self.allowed(name, text):
+            return ""
+        text = text.strip()
         if required and not text:
             self.error(name, _("This field is required."))
         return text
+
+    def allowed(self, name: str, text: str) -> bool:
+        """False, with an error, when the text holds a character no field may hold."""
+        forbidden = first_forbidden_character(text)
+        if forbidden is None:
+            return True
+        position, character = forbidden
+        self.error(
+            name,
+            _("Control character %(character)s at position %(position)d is not allowed.")
+            % {"character": codepoint(character), "position": position},
+        )
+        return False
 
     def limited_text(self, name: str, *, required: bool = False) -> str:
         text = self.text(name, required=required)
@@ -582,9 +599,11 @@ class _RowChecker:
             if bad:
                 self.error(name, _("Expected a list of texts."))
                 return []
-            return split_keywords("\n".join(_cell_text(v) for v in value))
+            text = "\n".join(_cell_text(v) for v in value)
+            return split_keywords(text) if self.allowed(name, text) else []
         if isinstance(value, str | int | float) and not isinstance(value, bool):
-            return split_keywords(_cell_text(value))
+            text = _cell_text(value)
+            return split_keywords(text) if self.allowed(name, text) else []
         self.error(name, _("Expected a list of texts."))
         return []
 

@@ -760,3 +760,41 @@ def test_command_speaks_the_users_language(tmp_path: Path, ru_rep: User) -> None
     with unchanged(), pytest.raises(CommandError) as info:
         run(str(path), "--user", "ru_rep")
     assert "Ничего не импортировано" in str(info.value) or "не импортирован" in str(info.value)
+
+
+# --- characters no field may hold ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("write", "line"), [(write_csv, 3), (write_jsonl, 2)])
+def test_nul_is_a_row_error(tmp_path: Path, secretariat: User, write: Any, line: int) -> None:
+    # (XLSX cannot hold control characters: its XML refuses them.)
+    path = write(tmp_path / f"p.{write.__name__[6:]}", [row("zh"), row("en", title="La\x00ser")])
+    plan = validate(path, actor=secretariat)  # what --dry-run shows
+    assert fields(plan.errors) == {(line, "title")}
+    assert fields(rejected(path, secretariat)) == {(line, "title")}
+    report = import_profiles(path, actor=secretariat, skip_invalid=True)
+    assert len(report.created) == 1 and fields(report.errors) == {(line, "title")}
+    assert list(Profile.objects.values_list("title", flat=True)) == [TEXTS["zh"]["title"]]
+
+
+def test_control_characters_in_lists_and_lone_surrogates(tmp_path: Path, secretariat: User) -> None:
+    path = tmp_path / "p.jsonl"
+    bad = row("en", keywords=["laser", "a\x01b"], description="bad \ud800 text")
+    path.write_text(json.dumps(bad) + "\n", encoding="utf-8")  # ensure_ascii keeps \ud800
+    assert fields(rejected(path, secretariat)) == {(1, "keywords"), (1, "description")}
+
+
+def test_line_breaks_and_tabs_are_text(tmp_path: Path, secretariat: User) -> None:
+    text = TEXTS["en"]["description"]
+    good = row("en", description=f"{text}\r\n\tSecond line.")
+    path = write_jsonl(tmp_path / "p.jsonl", [good])
+    assert len(import_profiles(path, actor=secretariat).created) == 1
+
+
+def test_control_character_error_is_translated(tmp_path: Path, secretariat: User) -> None:
+    from django.utils import translation
+
+    path = write_jsonl(tmp_path / "p.jsonl", [row("en", summary="x\x1by")])
+    with translation.override("ru"):
+        errors = rejected(path, secretariat)
+    assert [e.message for e in errors] == ["Управляющий символ U+001B в позиции 2 недопустим."]
