@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from qiao.core.errors import ServiceError
@@ -52,6 +53,11 @@ if TYPE_CHECKING:
 
 FORMATS = ("csv", "xlsx", "jsonl")
 MAX_ROWS = 10_000
+# An .xlsx file is a ZIP archive: refuse one that would expand past these limits before
+# openpyxl reads it (a 1.5 MiB "zip bomb" otherwise expands to a 1 GiB sheet). 10,000 rows of
+# long texts fit in well under 100 MiB; real workbooks compress their XML about 5-20 times.
+MAX_XLSX_UNCOMPRESSED_BYTES = 100 * 2**20
+MAX_XLSX_RATIO = 100
 # The command shows a progress bar for files larger than this even when stderr is not a TTY.
 PROGRESS_THRESHOLD = 200
 
@@ -391,6 +397,7 @@ def _read_xlsx(raw: bytes, name: str) -> ImportRows:
     ) % {"name": name}
     unreadable = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, ParseError)
     try:
+        _check_expansion(raw, name)
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (*unreadable, OSError, TypeError) as error:
         raise ImportFileError(broken) from error
@@ -412,6 +419,31 @@ def _read_xlsx(raw: bytes, name: str) -> ImportRows:
         raise ImportFileError(broken) from error
     finally:
         workbook.close()
+
+
+def _check_expansion(raw: bytes, name: str) -> None:
+    """Refuse a workbook whose members would expand too far, from the sizes the archive
+    declares (zipfile never inflates a member past its declared size)."""
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        members = archive.infolist()
+    total = sum(m.file_size for m in members)
+    # Small members (styles, an empty sheet) may compress far better without doing harm.
+    large = [m for m in members if m.file_size > 2**20]
+    ratio = max((m.file_size / max(m.compress_size, 1) for m in large), default=0.0)
+    if total > MAX_XLSX_UNCOMPRESSED_BYTES or ratio > MAX_XLSX_RATIO:
+        raise ImportFileError(
+            _(
+                "%(name)s would expand to %(size)s when unpacked; an import file may expand "
+                "to at most %(limit)s and to %(ratio)d times its packed size. Split the rows "
+                "into several files."
+            )
+            % {
+                "name": name,
+                "size": filesizeformat(total),
+                "limit": filesizeformat(MAX_XLSX_UNCOMPRESSED_BYTES),
+                "ratio": MAX_XLSX_RATIO,
+            }
+        )
 
 
 def _read_jsonl(text: str) -> ImportRows:

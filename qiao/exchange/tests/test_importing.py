@@ -322,6 +322,38 @@ def test_zip_that_is_not_a_workbook(tmp_path: Path, secretariat: User) -> None:
     assert "not a valid Excel workbook" in file_error(path, secretariat)
 
 
+def _bomb(path: Path, rows: int) -> Path:
+    """A workbook whose sheet is ``rows`` empty rows: tiny packed, large unpacked."""
+    import zipfile
+
+    base = io.BytesIO()
+    Workbook().save(base)
+    with zipfile.ZipFile(base) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<sheetData>", b"<sheetData>" + b"<row/>" * rows)
+            out.writestr(info.filename, data)
+    return path
+
+
+@pytest.mark.django_db
+def test_zip_bomb_is_refused_before_it_is_unpacked(tmp_path: Path, secretariat: User) -> None:
+    path = _bomb(tmp_path / "bomb.xlsx", 400_000)  # 2.4 MB of rows, packed about 300 times
+    assert path.stat().st_size < 20_000
+    message = file_error(path, secretariat)
+    assert "would expand to 2.3" in message and "100 times" in message
+
+
+@pytest.mark.django_db
+def test_workbook_over_the_unpacked_limit_is_refused(
+    tmp_path: Path, secretariat: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_xlsx(tmp_path / "p.xlsx", [row("zh")])
+    monkeypatch.setattr(importing, "MAX_XLSX_UNCOMPRESSED_BYTES", 1000)
+    assert "at most 1000" in file_error(path, secretariat)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", ["p.csv", "p.jsonl"])
 def test_empty_file(tmp_path: Path, secretariat: User, name: str) -> None:
