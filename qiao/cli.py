@@ -14,6 +14,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 # Sub-command -> (Django management command, one-line help). `qiao CMD --help` shows the
 # management command's own options.
@@ -96,8 +97,23 @@ def _serve_parser(prog: str, description: str) -> argparse.ArgumentParser:
     return parser
 
 
-def _serve(host: str, port: int, threads: int) -> None:
+def waitress_server(application: Any, *, host: str, port: int, threads: int) -> Any:
+    """The WSGI server `qiao serve` runs (a waitress server; port 0 picks a free one)."""
     import waitress
+
+    from qiao.core.limits import server_body_limit
+
+    return waitress.create_server(
+        application,
+        host=host,
+        port=port,
+        threads=threads,
+        # Refuse larger bodies before buffering them (waitress's default is 1 GiB).
+        max_request_body_size=server_body_limit(),
+    )
+
+
+def _serve(host: str, port: int, threads: int) -> None:
     from django.core.wsgi import get_wsgi_application
 
     application = get_wsgi_application()
@@ -106,7 +122,9 @@ def _serve(host: str, port: int, threads: int) -> None:
     # The search engines load from the database and follow its changes in a thread of their
     # own, so no request waits for a catch-up.
     start_following()
-    waitress.serve(application, host=host, port=port, threads=threads)
+    server = waitress_server(application, host=host, port=port, threads=threads)
+    server.print_listen("Serving on http://{}:{}")
+    server.run()
 
 
 def _start_worker() -> subprocess.Popen[bytes]:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qiao.core.languages import ContentLanguage, pick_localized
 from qiao.core.models import TimeStampedModel
-from qiao.core.storage import private_storage  # named in migrations and by surveys
+from qiao.core.storage import private_storage as private_storage  # named in migrations
 
 
 class InterestStatus(models.TextChoices):

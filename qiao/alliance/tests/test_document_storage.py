@@ -63,8 +63,11 @@ def test_migration_moves_existing_documents_out_of_the_media_root(
     application: MembershipApplication,
 ) -> None:
     document: ApplicationDocument = application.documents.get()
-    private = Path(settings.QIAO_PRIVATE_MEDIA_ROOT) / document.file.name
-    public = Path(settings.MEDIA_ROOT) / document.file.name
+    name = str(document.file.name)
+    private, public = (
+        Path(settings.QIAO_PRIVATE_MEDIA_ROOT) / name,
+        Path(settings.MEDIA_ROOT) / name,
+    )
     public.parent.mkdir(parents=True, exist_ok=True)
     private.rename(public)  # where the documents were before
     migration = importlib.import_module("qiao.alliance.migrations.0002_documents_private")
