@@ -251,10 +251,10 @@ if env_bool("QIAO_SECURE", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Input limits (issue 15: request size) ----------------------------------------------------
-# The largest request body accepted (qiao.core.limits): above every form's files together (an
-# alliance application: three documents of 10 MB). `qiao serve` lets waitress buffer at most
-# twice this; larger bodies are refused before they are stored.
-QIAO_MAX_REQUEST_BYTES = int(os.environ.get("QIAO_MAX_REQUEST_BYTES", 32 * 2**20))
+# The largest request body accepted (qiao.core.limits): above every form's files together (a
+# resource file: 50 MB; an alliance application: three documents of 10 MB). `qiao serve` lets
+# waitress buffer at most twice this; larger bodies are refused before they are stored.
+QIAO_MAX_REQUEST_BYTES = int(os.environ.get("QIAO_MAX_REQUEST_BYTES", 64 * 2**20))
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware") + 1,
     "qiao.core.limits.RequestSizeLimitMiddleware",
