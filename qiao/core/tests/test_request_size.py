@@ -114,3 +114,16 @@ def test_waitress_refuses_a_chunked_body_over_twice_the_limit(served: int) -> No
     chunks = (b"0" * 10_000 for _ in range(30))  # 300 kB, no Content-Length
     status = _post(served, {"Transfer-Encoding": "chunked"}, chunks)
     assert status == 413
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "stated"),
+    [("en", "at most 10.0\xa0MB"), ("ru", "не более 10,0\xa0МБ"), ("zh-hans", "不超过 10.0\xa0MB")],
+)
+def test_forms_state_their_file_limit_in_the_readers_language(
+    anon_client: Client, language: str, stated: str
+) -> None:
+    anon_client.cookies["django_language"] = language
+    page = anon_client.get(reverse("alliance:apply")).content.decode()
+    assert page.count(stated) == 3  # registration, letter, other document
