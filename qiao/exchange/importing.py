@@ -20,6 +20,7 @@ import io
 import json
 import sys
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -104,6 +105,7 @@ COLUMN_ALIASES = {"organisation": "organization"}
 LIST_COLUMNS = ("keywords", "sectors", "partnership_types", "target_countries")
 TEXT_COLUMNS = ("title", "summary", "description", "advantages", "technical_specification")
 ORGANIZATION_ID_PREFIX = "id:"
+MAX_ID = 2**63 - 1  # the largest BigAutoField value: a larger one is no organisation's
 
 _KNOWN_COLUMNS = frozenset(COLUMNS) | frozenset(IGNORED_COLUMNS)
 
@@ -395,7 +397,19 @@ def _read_xlsx(raw: bytes, name: str) -> ImportRows:
     broken = _(
         "%(name)s is not a valid Excel workbook (.xlsx). Open it in Excel and save it again."
     ) % {"name": name}
-    unreadable = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, ParseError)
+    # What a damaged archive or sheet raises: zlib and EOF errors from a damaged member,
+    # NotImplementedError for an unknown compression method, RuntimeError for encryption.
+    unreadable = (
+        zipfile.BadZipFile,
+        InvalidFileException,
+        KeyError,
+        ValueError,
+        ParseError,
+        zlib.error,
+        EOFError,
+        NotImplementedError,
+        RuntimeError,
+    )
     try:
         _check_expansion(raw, name)
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
@@ -513,7 +527,10 @@ def _parse_reference(reference: str) -> tuple[str, int | None]:
     reference = reference.strip()
     if reference.lower().startswith(ORGANIZATION_ID_PREFIX):
         number = reference[len(ORGANIZATION_ID_PREFIX) :].strip()
-        return "", int(number) if number.isdigit() else None
+        # ASCII digits only ("²" is a digit to str.isdigit), and within the id column's range.
+        if number.isascii() and number.isdigit() and int(number) <= MAX_ID:
+            return "", int(number)
+        return "", None
     return reference, None
 
 

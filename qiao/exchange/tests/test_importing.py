@@ -830,3 +830,27 @@ def test_control_character_error_is_translated(tmp_path: Path, secretariat: User
     with translation.override("ru"):
         errors = rejected(path, secretariat)
     assert [e.message for e in errors] == ["Управляющий символ U+001B в позиции 2 недопустим."]
+
+
+@pytest.mark.parametrize("reference", ["id:²", "id:99999999999999999999999", "id:-1", "id:"])
+def test_organisation_ids_that_are_no_id(tmp_path: Path, secretariat: User, reference: str) -> None:
+    # Found by the fuzz test: "²" passed str.isdigit, a huge id overflowed the database.
+    path = write_jsonl(tmp_path / "p.jsonl", [row("zh", organization=reference)])
+    assert fields(rejected(path, secretariat)) == {(1, "organization")}
+
+
+def test_damaged_sheet_inside_a_workbook(tmp_path: Path, secretariat: User) -> None:
+    import zipfile
+
+    good = write_xlsx(tmp_path / "good.xlsx", [row("zh")])
+    with zipfile.ZipFile(good) as source:
+        members = {i.filename: source.read(i.filename) for i in source.infolist()}
+    path = tmp_path / "p.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    raw = bytearray(path.read_bytes())
+    start = raw.index(b"xl/worksheets/sheet1.xml") + len("xl/worksheets/sheet1.xml")
+    raw[start + 40 : start + 60] = b"\xff" * 20  # inside the sheet's compressed data
+    path.write_bytes(bytes(raw))
+    assert "not a valid Excel workbook" in file_error(path, secretariat)
