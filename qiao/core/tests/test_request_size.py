@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.wsgi import get_wsgi_application
 from django.test import Client
 from django.urls import reverse
+from waitress import wasyncore
 
 from qiao.alliance.models import MembershipApplication
 from qiao.cli import waitress_server
@@ -89,8 +90,10 @@ def served() -> Iterator[int]:
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield server.effective_port
-    server.close()
+    # Stop from inside the server's own loop: closing its sockets from here races its select().
+    server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
     thread.join(timeout=5)
+    server.task_dispatcher.shutdown()
 
 
 def _post(port: int, headers: dict[str, str], body: Iterator[bytes] | bytes) -> int:
