@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from qiao.alliance_dashboard.selectors import Dashboard
-from qiao.core.spreadsheets import csv_writer
+from qiao.core.spreadsheets import append_row, csv_writer
 
 
 def to_csv(data: Dashboard) -> str:
@@ -29,10 +29,10 @@ def to_xlsx(data: Dashboard) -> bytes:
     for table in data.tables:
         # Sheet titles: at most 31 characters, no []:*?/\
         sheet = book.create_sheet(title=table.key[:31])
-        sheet.append([table.title])
-        sheet.append([_("Item"), _("Count")])
+        append_row(sheet, [table.title])
+        append_row(sheet, [_("Item"), _("Count")])
         for row in table.rows:
-            sheet.append([row.label, row.value])
+            append_row(sheet, [row.label, row.value])
         sheet.column_dimensions["A"].width = 48
     out = io.BytesIO()
     book.save(out)

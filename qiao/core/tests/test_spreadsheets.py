@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from qiao.core.spreadsheets import csv_safe, csv_unescape, csv_writer
+from qiao.core.spreadsheets import append_row, csv_safe, csv_unescape, csv_writer
 
 
 @pytest.mark.parametrize(
@@ -48,3 +48,21 @@ def test_every_csv_export_writes_through_the_shared_writer() -> None:
         and re.search(r"csv\.(writer|DictWriter)\(", path.read_text(encoding="utf-8"))
     ]
     assert direct == []
+
+
+def test_xlsx_rows_hold_text_not_formulas() -> None:
+    from openpyxl import Workbook, load_workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    append_row(sheet, ['=HYPERLINK("http://evil.example")', "bell\x07", 3])
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    read = load_workbook(out).active
+    assert read is not None
+    assert list(read.iter_rows(values_only=True)) == [
+        ('=HYPERLINK("http://evil.example")', "bell", 3)
+    ]
+    assert read["A1"].data_type == "s"
