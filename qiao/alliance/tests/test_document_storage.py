@@ -77,3 +77,14 @@ def test_migration_moves_existing_documents_out_of_the_media_root(
 
     migration.to_public(apps, None)  # and back, when the migration is reversed
     assert public.exists() and not private.exists()
+
+
+def test_admin_shows_no_media_link_to_a_document(
+    application: MembershipApplication, admin_client: Client
+) -> None:
+    document = application.documents.get()
+    page = admin_client.get(
+        reverse("admin:alliance_membershipapplication_change", args=[application.pk])
+    ).content.decode()
+    assert document.original_name in page
+    assert str(document.file.name) not in page
