@@ -14,6 +14,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from qiao.core.installation import (
     DEMO_ENVIRONMENT_VARIABLE,
@@ -109,8 +110,29 @@ def _serve_parser(prog: str, description: str) -> argparse.ArgumentParser:
     return parser
 
 
-def _serve(host: str, port: int, threads: int) -> None:
+def waitress_server(application: Any, *, host: str, port: int, threads: int) -> Any:
+    """The WSGI server `qiao serve` runs (a waitress server; port 0 picks a free one)."""
     import waitress
+
+    from qiao.core.limits import server_body_limit
+
+    return waitress.create_server(
+        application,
+        host=host,
+        port=port,
+        threads=threads,
+        # Refuse larger bodies before buffering them (waitress's default is 1 GiB).
+        max_request_body_size=server_body_limit(),
+        # Waitress drops X-Forwarded-* headers unless they come from a trusted proxy, and then
+        # Django (QIAO_SECURE's SECURE_PROXY_SSL_HEADER) sees every request from nginx as plain
+        # HTTP and redirects it to HTTPS for ever. The proxy on this host is trusted by default.
+        trusted_proxy=os.environ.get("QIAO_TRUSTED_PROXY", "127.0.0.1"),
+        trusted_proxy_headers="x-forwarded-proto x-forwarded-for",
+        clear_untrusted_proxy_headers=True,
+    )
+
+
+def _serve(host: str, port: int, threads: int) -> None:
     from django.core.wsgi import get_wsgi_application
 
     application = get_wsgi_application()
@@ -119,18 +141,9 @@ def _serve(host: str, port: int, threads: int) -> None:
     # The search engines load from the database and follow its changes in a thread of their
     # own, so no request waits for a catch-up.
     start_following()
-    # Waitress drops X-Forwarded-* headers unless they come from a trusted proxy, and then
-    # Django (QIAO_SECURE's SECURE_PROXY_SSL_HEADER) sees every request from nginx as plain
-    # HTTP and redirects it to HTTPS for ever. The proxy on this host is trusted by default.
-    waitress.serve(
-        application,
-        host=host,
-        port=port,
-        threads=threads,
-        trusted_proxy=os.environ.get("QIAO_TRUSTED_PROXY", "127.0.0.1"),
-        trusted_proxy_headers="x-forwarded-proto x-forwarded-for",
-        clear_untrusted_proxy_headers=True,
-    )
+    server = waitress_server(application, host=host, port=port, threads=threads)
+    server.print_listen("Serving on http://{}:{}")
+    server.run()
 
 
 def _start_worker() -> subprocess.Popen[bytes]:

@@ -361,3 +361,18 @@ if SECURE and not os.environ.get("QIAO_BASE_URL"):
         "QIAO_BASE_URL must be set in production (QIAO_SECURE=1), e.g. https://qiao.example.org: "
         "links in e-mails and certificate QR codes are built from it"
     )
+# --- end deployment ---------------------------------------------------------------------------
+
+# --- Input limits (issue 15: request size) ----------------------------------------------------
+# The largest request body accepted (qiao.core.limits): above every form's files together (a
+# resource file: 50 MB; an alliance application: three documents of 10 MB). `qiao serve` lets
+# waitress buffer at most twice this; larger bodies are refused before they are stored.
+QIAO_MAX_REQUEST_BYTES = int(os.environ.get("QIAO_MAX_REQUEST_BYTES", 64 * 2**20))
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware") + 1,
+    "qiao.core.limits.RequestSizeLimitMiddleware",
+)
+# Form fields other than files (Django's default, stated): over it, the same 413 page.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Uploads larger than this go to a temporary file instead of memory (Django's default).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -27,3 +27,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# A request too large to read gets a translated 413 page (qiao.core.limits).
+handler400 = "qiao.core.views.bad_request"

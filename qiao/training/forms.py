@@ -10,8 +10,10 @@ from django.utils.translation import pgettext_lazy
 
 from qiao.core.forms import IsoDateInput, IsoDateTimeInput, IsoTimeInput
 from qiao.core.languages import ContentLanguage
+from qiao.core.limits import file_limit_text
 from qiao.deals.models import AgreementType, DealStage
 from qiao.exchange.models import Sector
+from qiao.resources.files import MAX_RESOURCE_BYTES
 from qiao.training.models import Assignment, Cohort, Lecturer, Module, TimeZoneChoice
 
 
@@ -281,7 +283,13 @@ class MaterialForm(forms.Form):
         assume_scheme="https",
         widget=forms.URLInput(attrs={"size": 60}),
     )
-    file = forms.FileField(label=_("or a file"), required=False)
+    file = forms.FileField(
+        label=_("or a file"),
+        required=False,
+        help_text=file_limit_text(
+            _("PDF, DOCX, PPTX, XLSX, ZIP, JPG or PNG, at most %(limit)s."), MAX_RESOURCE_BYTES
+        ),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
