@@ -25,11 +25,11 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from qiao.accounts.models import UILanguage, User
 from qiao.core.testing import browser
+from qiao.core.testing.api import api_client_for
 from qiao.core.testing.factories import OrganizationFactory, UserFactory
 from qiao.organizations.models import Country, Organization, OrganizationKind
 
@@ -106,6 +106,17 @@ def fresh_index(request: pytest.FixtureRequest) -> Iterator[None]:
         reset()
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limits() -> Iterator[None]:
+    """Rate limits count in the cache (qiao.core.throttling, DRF throttles): every test starts
+    with none used. Login lockouts (django-axes) live in the database and roll back with it."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 # --- personas --------------------------------------------------------------------------------
 
 
@@ -169,11 +180,7 @@ def _client_for(user: User) -> Client:
 
 
 def _api_for(user: User | None) -> APIClient:
-    api = APIClient()
-    if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return api
+    return api_client_for(user)
 
 
 @pytest.fixture

@@ -115,8 +115,7 @@ def decode(state: DocumentState, dim: int, *, passages: bool = True) -> tuple[Do
     if passages:
         texts, passage_vectors = decode_passages(state.passages, state.passage_vectors, dim)
     tokens = tuple(payload["tokens"])
-    surfaces = {t: t for t in tokens}
-    surfaces.update(dict(payload["surfaces"]))
+    surfaces = dict(payload["surfaces"])  # sparse, as Analysis allows: read with .get(k, k)
     document = Document(
         id=payload["id"],
         language=payload["language"],

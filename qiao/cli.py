@@ -14,6 +14,13 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
+
+from qiao.core.installation import (
+    DEMO_ENVIRONMENT_VARIABLE,
+    InsecureProductionError,
+    refuse_insecure_production,
+)
 
 # Sub-command -> (Django management command, one-line help). `qiao CMD --help` shows the
 # management command's own options.
@@ -26,6 +33,8 @@ PASSTHROUGH: dict[str, tuple[str, str]] = {
     "search": ("search_profiles", 'search published profiles: qiao search "text"'),
     "expire": ("expire_profiles", "expire profiles past their validity (run daily)"),
     "load-demo": ("load_demo", "load the sample data and build the index"),
+    "backup": ("backup", "back up the database, private files and media into one archive"),
+    "restore": ("restore", "restore a backup into an empty database and empty folders"),
 }
 
 USAGE = """usage: qiao COMMAND [options]
@@ -66,13 +75,13 @@ def _port_free(host: str, port: int) -> bool:
     return True
 
 
-def _allow_host(host: str) -> None:
-    """Accept requests addressed to the host we bind to (settings read QIAO_ALLOWED_HOSTS)."""
+def _demo_allow_host(host: str) -> None:
+    """The demo also accepts requests addressed to the host it binds to. Never a wildcard:
+    a wildcard bind (0.0.0.0) is reached as 127.0.0.1/localhost, or under the names the
+    operator lists in QIAO_ALLOWED_HOSTS; any other Host header is refused."""
     hosts = os.environ.get("QIAO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
     if host not in hosts and host not in ("0.0.0.0", "::"):
         hosts.append(host)
-    if host in ("0.0.0.0", "::"):
-        hosts.append("*")
     os.environ["QIAO_ALLOWED_HOSTS"] = ",".join(h for h in hosts if h)
 
 
@@ -84,7 +93,12 @@ def _served_url(host: str, port: int) -> str:
 
 def _default_base_url(host: str, port: int) -> None:
     """Links in e-mails and QR codes point at the address served here, unless QIAO_BASE_URL
-    says otherwise (set before Django reads its settings; the worker inherits it)."""
+    says otherwise (set before Django reads its settings; the worker inherits it).
+
+    Not in production (QIAO_SECURE): there a proxy serves another address, which only the
+    operator knows, so the settings refuse to start without QIAO_BASE_URL."""
+    if os.environ.get("QIAO_SECURE", "").strip().lower() in {"1", "true", "yes", "on"}:
+        return
     os.environ.setdefault("QIAO_BASE_URL", _served_url(host, port))
 
 
@@ -96,8 +110,29 @@ def _serve_parser(prog: str, description: str) -> argparse.ArgumentParser:
     return parser
 
 
-def _serve(host: str, port: int, threads: int) -> None:
+def waitress_server(application: Any, *, host: str, port: int, threads: int) -> Any:
+    """The WSGI server `qiao serve` runs (a waitress server; port 0 picks a free one)."""
     import waitress
+
+    from qiao.core.limits import server_body_limit
+
+    return waitress.create_server(
+        application,
+        host=host,
+        port=port,
+        threads=threads,
+        # Refuse larger bodies before buffering them (waitress's default is 1 GiB).
+        max_request_body_size=server_body_limit(),
+        # Waitress drops X-Forwarded-* headers unless they come from a trusted proxy, and then
+        # Django (QIAO_SECURE's SECURE_PROXY_SSL_HEADER) sees every request from nginx as plain
+        # HTTP and redirects it to HTTPS for ever. The proxy on this host is trusted by default.
+        trusted_proxy=os.environ.get("QIAO_TRUSTED_PROXY", "127.0.0.1"),
+        trusted_proxy_headers="x-forwarded-proto x-forwarded-for",
+        clear_untrusted_proxy_headers=True,
+    )
+
+
+def _serve(host: str, port: int, threads: int) -> None:
     from django.core.wsgi import get_wsgi_application
 
     application = get_wsgi_application()
@@ -106,7 +141,9 @@ def _serve(host: str, port: int, threads: int) -> None:
     # The search engines load from the database and follow its changes in a thread of their
     # own, so no request waits for a catch-up.
     start_following()
-    waitress.serve(application, host=host, port=port, threads=threads)
+    server = waitress_server(application, host=host, port=port, threads=threads)
+    server.print_listen("Serving on http://{}:{}")
+    server.run()
 
 
 def _start_worker() -> subprocess.Popen[bytes]:
@@ -146,7 +183,8 @@ def cmd_demo(argv: Sequence[str]) -> int:
             file=sys.stderr,
         )
         return 2
-    _allow_host(args.host)
+    os.environ[DEMO_ENVIRONMENT_VARIABLE] = "1"  # inherited by the worker started below
+    _demo_allow_host(args.host)
     _default_base_url(args.host, args.port)
     _setup_django()
     from django.conf import settings
@@ -192,9 +230,14 @@ def cmd_demo(argv: Sequence[str]) -> int:
 def cmd_serve(argv: Sequence[str]) -> int:
     parser = _serve_parser("qiao serve", "Serve the web application with waitress.")
     args = parser.parse_args(argv)
-    _allow_host(args.host)
+    # ALLOWED_HOSTS is exactly QIAO_ALLOWED_HOSTS: the bind address never widens it.
     _default_base_url(args.host, args.port)
     _setup_django()
+    try:
+        refuse_insecure_production()
+    except InsecureProductionError as error:
+        print(f"qiao serve: {error}", file=sys.stderr)
+        return 2
     _serve(args.host, args.port, args.threads)
     return 0
 

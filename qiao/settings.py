@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
+
+from qiao.core.installation import installation_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("QIAO_DATA_DIR", BASE_DIR / "var")).resolve()
@@ -18,14 +21,18 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = env_bool("QIAO_DEBUG", False)
-SECRET_KEY = os.environ.get("QIAO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG and env_bool("QIAO_REQUIRE_SECRET_KEY", False):
-        raise RuntimeError("QIAO_SECRET_KEY must be set in production")
-    SECRET_KEY = "insecure-development-key-change-me"  # dev/demo only
+
+# --- secret key and allowed hosts (issue 15) -------------------------------------------------
+# Without QIAO_SECRET_KEY the installation's own random key (DATA_DIR/secret_key) is used, never
+# a published constant; production servers refuse to start without QIAO_SECRET_KEY and
+# QIAO_ALLOWED_HOSTS (qiao.core.installation.refuse_insecure_production).
+SECRET_KEY = os.environ.get("QIAO_SECRET_KEY", "").strip() or installation_secret_key(DATA_DIR)
 ALLOWED_HOSTS = [
-    h for h in os.environ.get("QIAO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h
+    h.strip()
+    for h in os.environ.get("QIAO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+    if h.strip()
 ]
+# --- end secret key and allowed hosts --------------------------------------------------------
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("QIAO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 BASE_URL = os.environ.get("QIAO_BASE_URL", "http://127.0.0.1:8000")
 
@@ -37,7 +44,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks",
@@ -173,7 +181,7 @@ TASKS = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
@@ -212,6 +220,61 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# --- logins, API tokens and rate limits (issue 15; README "Configuration") -------------------
+# Client addresses come from REMOTE_ADDR, or from X-Forwarded-For only behind this many
+# reverse proxies: a header that clients can write must not pick the key of a limit.
+QIAO_PROXY_COUNT = int(os.environ.get("QIAO_PROXY_COUNT", "0"))
+
+
+def env_rate(name: str, default: str) -> str | None:
+    """A DRF rate such as "5/min" from the environment; "off" (or empty) disables the limit."""
+    value = os.environ.get(name, default).strip()
+    return None if value.lower() in {"", "off"} else value
+
+
+# django-axes: after QIAO_LOGIN_FAILURE_LIMIT wrong passwords for one user name from one
+# address, that pair is refused (web login, admin and /api/auth/token/) for the cool-off time.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AXES_FAILURE_LIMIT = int(os.environ.get("QIAO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("QIAO_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # no growing log of every successful login (who, where, when)
+AXES_LOCKOUT_CALLABLE = "qiao.accounts.lockout.lockout_response"
+AXES_IPWARE_PROXY_COUNT = QIAO_PROXY_COUNT or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if QIAO_PROXY_COUNT else ("REMOTE_ADDR",)
+)
+# django-rest-knox: API tokens are stored hashed, expire, and are listed and revoked at
+# /accounts/tokens/; a password change or reset revokes them all (qiao.accounts.models.User).
+QIAO_API_TOKEN_LIFETIME = timedelta(days=int(os.environ.get("QIAO_API_TOKEN_DAYS", "30")))
+QIAO_API_TOKENS_PER_USER = int(os.environ.get("QIAO_API_TOKENS_PER_USER", "20"))
+REST_KNOX = {
+    "TOKEN_TTL": QIAO_API_TOKEN_LIFETIME,
+    "TOKEN_LIMIT_PER_USER": QIAO_API_TOKENS_PER_USER,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+# Rate limits per client address (per user for signed-in API calls), counted in the default
+# cache: per process unless a shared cache is configured.
+REST_FRAMEWORK["NUM_PROXIES"] = QIAO_PROXY_COUNT
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
+    "rest_framework.throttling.AnonRateThrottle",
+    "rest_framework.throttling.UserRateThrottle",
+]
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    "anon": env_rate("QIAO_API_RATE_ANON", "60/min"),
+    "user": env_rate("QIAO_API_RATE_USER", "600/min"),
+    # Forms that create accounts or send e-mail to an address typed in (qiao.core.throttling).
+    "signup": env_rate("QIAO_SIGNUP_RATE", "5/min"),
+    "alliance_application": env_rate("QIAO_ALLIANCE_APPLICATION_RATE", "5/hour"),
+    "alliance_application_email": env_rate("QIAO_ALLIANCE_APPLICATION_EMAIL_RATE", "3/day"),
+}
+# --- end logins, API tokens and rate limits --------------------------------------------------
+
 # Matching engine (framework-free library `matching`, used only through qiao.search).
 QIAO_EMBEDDING_MODEL = os.environ.get("QIAO_EMBEDDING_MODEL", "use-multilingual-v3-int8")
 # Search (qiao.search, docs/decisions/0008-search-state-in-db.md): the database holds
@@ -242,13 +305,77 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("QIAO_LOG_LEVEL", "INFO")},
-    "loggers": {"jieba": {"level": "WARNING"}},
+    "loggers": {"jieba": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
-if env_bool("QIAO_SECURE", False):
+# --- Deployment: HTTPS, HSTS, Content-Security-Policy, base URL -------------------------------
+# docs/deployment.md walks through a production install; with its environment file
+# (deploy/qiao.env.example) `manage.py check --deploy` reports nothing
+# (qiao/core/tests/test_deploy_check.py).
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+from django.core.exceptions import ImproperlyConfigured  # noqa: E402
+
+# QIAO_SECURE=1: served over HTTPS behind a TLS proxy that sets X-Forwarded-Proto.
+SECURE = env_bool("QIAO_SECURE", False)
+if SECURE:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("QIAO_SSL_REDIRECT", True)
+# HSTS: a year by default once served over HTTPS. Browsers remember it, so a site that may go
+# back to plain HTTP starts with a small QIAO_HSTS_SECONDS (docs/deployment.md).
+SECURE_HSTS_SECONDS = int(os.environ.get("QIAO_HSTS_SECONDS", 31_536_000 if SECURE else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("QIAO_HSTS_INCLUDE_SUBDOMAINS", SECURE)
+SECURE_HSTS_PRELOAD = env_bool("QIAO_HSTS_PRELOAD", False)
+
+# No outside hosts, no inline script or style unless it carries the response's nonce, no
+# on* handlers or style= attributes (static JS sets what they did: qiao/core/static/qiao/ui.js).
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "csp.middleware.CSPMiddleware",
+)
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],  # data: for the inline favicon and Swagger UI's icons
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# QIAO_CSP_REPORT_ONLY=1 reports violations in the browser console instead of blocking.
+if env_bool("QIAO_CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
+else:
+    CONTENT_SECURITY_POLICY = _CSP
+
+# Links in e-mails and certificate QR codes: production must say where it is served.
+if SECURE and not os.environ.get("QIAO_BASE_URL"):
+    raise ImproperlyConfigured(
+        "QIAO_BASE_URL must be set in production (QIAO_SECURE=1), e.g. https://qiao.example.org: "
+        "links in e-mails and certificate QR codes are built from it"
+    )
+# --- end deployment ---------------------------------------------------------------------------
+
+# --- Input limits (issue 15: request size) ----------------------------------------------------
+# The largest request body accepted (qiao.core.limits): above every form's files together (a
+# resource file: 50 MB; an alliance application: three documents of 10 MB). `qiao serve` lets
+# waitress buffer at most twice this; larger bodies are refused before they are stored.
+QIAO_MAX_REQUEST_BYTES = int(os.environ.get("QIAO_MAX_REQUEST_BYTES", 64 * 2**20))
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware") + 1,
+    "qiao.core.limits.RequestSizeLimitMiddleware",
+)
+# Form fields other than files (Django's default, stated): over it, the same 413 page.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Uploads larger than this go to a temporary file instead of memory (Django's default).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- API errors and ids (issue 15, items 8 and 12: qiao/api/errors.py, qiao/api/ids.py) ------
 # One JSON error shape for every API error, translated; documented per operation in the schema.

@@ -8,6 +8,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from django.views import defaults
 
 from qiao.api.errors import api_error, api_server_error, is_api_request
+from qiao.core import views as core_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -45,7 +46,8 @@ def _api_or(page: Callable[..., HttpResponse]) -> Callable[[HttpRequest, Excepti
     return handler
 
 
-handler400 = _api_or(defaults.bad_request)
+# A request too large to read: a translated 413 page (qiao.core.limits), JSON under /api/.
+handler400 = _api_or(core_views.bad_request)
 handler403 = _api_or(defaults.permission_denied)
 handler404 = _api_or(defaults.page_not_found)
 

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordResetForm
 from django.db.models import Q
@@ -19,7 +21,15 @@ class AccountSettingsForm(forms.ModelForm[User]):
 
 
 class LocalizedPasswordResetForm(PasswordResetForm):
-    """Sends the reset e-mail in the recipient's preferred language, not the requester's."""
+    """Sends the reset e-mail in the recipient's preferred language, not the requester's,
+    with a link to the site's own address (QIAO_BASE_URL): the request's Host header is
+    chosen by whoever asks, so it must never end up in the link."""
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        site = urlsplit(settings.BASE_URL)
+        kwargs["domain_override"] = site.netloc
+        kwargs["use_https"] = site.scheme == "https"
+        super().save(*args, **kwargs)
 
     def send_mail(
         self,

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +43,18 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # set_password() leaves the new password in _password until the save (Django's own
+        # hook for password_changed; a login that only rehashes clears it first). A new
+        # password ends every API token, as the session hash ends every web session: on
+        # change, reset, in the admin or from the command line alike.
+        password_changed = getattr(self, "_password", None) is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            from knox.models import AuthToken  # knox's model refers back to this one
+
+            AuthToken.objects.filter(user=self).delete()
 
     @property
     def is_secretariat(self) -> bool:

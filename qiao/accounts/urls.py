@@ -11,6 +11,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("settings/", views.account_settings, name="settings"),
     path("signup/", views.student_signup, name="signup"),
+    path("tokens/", views.api_tokens, name="tokens"),
+    path("tokens/<str:token_key>/revoke/", views.api_token_revoke, name="token-revoke"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(

@@ -26,7 +26,9 @@ class MembershipAdmin(admin.ModelAdmin[Membership]):
 class DocumentInline(admin.TabularInline[ApplicationDocument, MembershipApplication]):
     model = ApplicationDocument
     extra = 0
-    readonly_fields = ["kind", "file", "original_name", "content_type", "size", "uploaded_at"]
+    # No file link: documents are private; the secretariat opens them on the review page.
+    readonly_fields = ("kind", "original_name", "content_type", "size", "uploaded_at")
+    fields = readonly_fields
 
 
 class EventInline(admin.TabularInline[ApplicationEvent, MembershipApplication]):

@@ -11,7 +11,12 @@ from qiao.accounts.models import UILanguage
 from qiao.alliance import files, regions, services
 from qiao.alliance.models import DocumentKind, ProspectStage, Specialty
 from qiao.core.languages import ContentLanguage
+from qiao.core.limits import file_limit_text
 from qiao.organizations.models import Country, OrganizationKind
+
+DOCUMENT_HELP = file_limit_text(
+    _("PDF, JPG, PNG or DOCX, at most %(limit)s."), files.MAX_DOCUMENT_BYTES
+)
 
 
 def _region_choices() -> list[tuple[str, str]]:
@@ -70,12 +75,9 @@ class ApplicationForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language of our e-mails to you"), choices=UILanguage.choices
     )
-    registration = forms.FileField(
-        label=_("Registration certificate"),
-        help_text=_("PDF, JPG, PNG or DOCX, at most 10 MB."),
-    )
-    letter = forms.FileField(label=_("Letter of intent"), required=False)
-    other = forms.FileField(label=_("Other document"), required=False)
+    registration = forms.FileField(label=_("Registration certificate"), help_text=DOCUMENT_HELP)
+    letter = forms.FileField(label=_("Letter of intent"), required=False, help_text=DOCUMENT_HELP)
+    other = forms.FileField(label=_("Other document"), required=False, help_text=DOCUMENT_HELP)
     consent = forms.BooleanField(
         label=_(
             "I agree that the alliance secretariat processes these data to review the application."
@@ -172,7 +174,7 @@ class RespondForm(forms.Form):
     document = forms.FileField(
         label=_("Additional document"),
         required=False,
-        help_text=_("PDF, JPG, PNG or DOCX, at most 10 MB."),
+        help_text=DOCUMENT_HELP,
     )
 
     def clean_document(self) -> Any:

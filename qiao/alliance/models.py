@@ -15,6 +15,7 @@ from qiao.accounts.models import UILanguage
 from qiao.alliance import regions
 from qiao.core.languages import ContentLanguage, pick_localized
 from qiao.core.models import TimeStampedModel
+from qiao.core.storage import private_storage
 from qiao.organizations.models import Country, Organization, OrganizationKind
 
 
@@ -252,7 +253,10 @@ class ApplicationDocument(models.Model):
         MembershipApplication, on_delete=models.CASCADE, related_name="documents"
     )
     kind = models.CharField(_("document"), max_length=16, choices=DocumentKind.choices)
-    file = models.FileField(_("file"), upload_to=_document_path, max_length=255)
+    # Private: read only through the applicant's secret link or by the secretariat.
+    file = models.FileField(
+        _("file"), storage=private_storage, upload_to=_document_path, max_length=255
+    )
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size in bytes"))

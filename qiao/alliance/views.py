@@ -31,9 +31,11 @@ from qiao.alliance.models import (
     MembershipApplication,
     MembershipStatus,
 )
+from qiao.core import throttling
 from qiao.core.errors import NotAllowed, ServiceError
 from qiao.core.http import acting_user
 from qiao.core.languages import content_language_for_ui
+from qiao.core.throttling import throttled_response
 
 PAGE_SIZE = 30
 
@@ -103,8 +105,20 @@ def apply(request: HttpRequest) -> HttpResponse:
         "language": ui if ui in UILanguage.values else UILanguage.EN,
         "description_language": content_language_for_ui(ui),
     }
+    if request.method == "POST" and not throttling.allow(request, "alliance_application"):
+        return throttled_response(request)
     form = ApplicationForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        # The application e-mails the address typed in: cap what one address can receive.
+        email = form.cleaned_data["rep_email"].strip().lower()
+        if not throttling.allow(request, "alliance_application_email", key=email):
+            return throttled_response(
+                request,
+                _(
+                    "Too many applications were sent for this e-mail address. Please try "
+                    "again later."
+                ),
+            )
         try:
             application = services.application_submit(
                 data=form.application_data(), uploads=form.uploads()

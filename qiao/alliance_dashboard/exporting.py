@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from qiao.alliance_dashboard.selectors import Dashboard
+from qiao.core.spreadsheets import append_row, csv_writer
 
 
 def to_csv(data: Dashboard) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow([_("Table"), _("Item"), _("Count")])
     for table in data.tables:
         for row in table.rows:
@@ -29,10 +29,10 @@ def to_xlsx(data: Dashboard) -> bytes:
     for table in data.tables:
         # Sheet titles: at most 31 characters, no []:*?/\
         sheet = book.create_sheet(title=table.key[:31])
-        sheet.append([table.title])
-        sheet.append([_("Item"), _("Count")])
+        append_row(sheet, [table.title])
+        append_row(sheet, [_("Item"), _("Count")])
         for row in table.rows:
-            sheet.append([row.label, row.value])
+            append_row(sheet, [row.label, row.value])
         sheet.column_dimensions["A"].width = 48
     out = io.BytesIO()
     book.save(out)

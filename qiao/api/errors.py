@@ -58,7 +58,7 @@ class BadRequest(exceptions.APIException):
     default_code = "bad_request"
 
 
-class RequestTooLarge(exceptions.APIException):
+class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = _("The request is too large.")
     default_code = "request_too_large"
@@ -85,7 +85,7 @@ def as_api_exception(exc: Exception) -> Exception:
     if isinstance(exc, ServiceError):
         return ActionNotPossible(str(exc))
     if isinstance(exc, RequestDataTooBig):
-        return RequestTooLarge()
+        return PayloadTooLarge()
     if isinstance(exc, SuspiciousOperation):  # too many fields or files, a bad host, ...
         return BadRequest()
     return exc

@@ -537,3 +537,8 @@ class TokenSerializer(serializers.Serializer[Any]):
     token = serializers.CharField(
         read_only=True, help_text="Send it as the header 'Authorization: Token <token>'."
     )
+    expiry = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text="When the token stops working; ask for a new one before then.",
+    )

@@ -24,7 +24,6 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import (
@@ -39,6 +38,8 @@ from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
+from qiao.accounts import services as accounts_services
+from qiao.accounts.lockout import LOCKOUT_STATUS, lockout_message
 from qiao.api import serializers as s
 from qiao.api.errors import error_response
 from qiao.api.language import activate_response_language
@@ -392,16 +393,40 @@ class MatchViewSet(ApiMixin, GenericViewSet[Match]):
 # --- authentication --------------------------------------------------------------------------
 
 
-class TokenView(ApiMixin, ObtainAuthToken):
-    """Exchange a username and password for the user's API token."""
+class LockedOut(exceptions.APIException):
+    status_code = LOCKOUT_STATUS
+    default_code = "locked_out"
 
-    parser_classes = APIView.parser_classes  # the project's; ObtainAuthToken names DRF's own
+
+class TokenView(ApiMixin, GenericAPIView):  # type: ignore[type-arg]
+    """Exchange a username and password for a new API token.
+
+    Each call issues a new token, valid for QIAO_API_TOKEN_DAYS; the user lists and revokes
+    theirs at /accounts/tokens/. Wrong passwords count towards the login lockout (django-axes)
+    like those typed into the web login.
+    """
+
+    permission_classes = [AllowAny]
+    serializer_class = AuthTokenSerializer
 
     @extend_schema(
         summary="Obtain an API token",
         request=AuthTokenSerializer,
-        responses={200: s.TokenSerializer, 400: VALIDATION_ERRORS},
+        responses={
+            200: s.TokenSerializer,
+            400: VALIDATION_ERRORS,
+            429: error_response("Too many failed logins or requests."),
+        },
         auth=[],
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().post(request, *args, **kwargs)
+        credentials = self.get_serializer(data=request.data)
+        try:
+            credentials.is_valid(raise_exception=True)
+        except exceptions.ValidationError:
+            # django-axes flags the request when this user name is locked out from here.
+            if getattr(request, "axes_locked_out", False):
+                raise LockedOut(lockout_message()) from None
+            raise
+        token, expiry = accounts_services.api_token_issue(user=credentials.validated_data["user"])
+        return Response(s.TokenSerializer({"token": token, "expiry": expiry}).data)

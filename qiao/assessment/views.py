@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -36,6 +35,7 @@ from qiao.assessment.models import (
 from qiao.assessment.pdf import CertificateFontMissing
 from qiao.core.errors import ServiceError
 from qiao.core.http import acting_user
+from qiao.core.spreadsheets import csv_writer
 from qiao.training.models import Cohort, Module, TimeZoneChoice, TrainingProgramme
 from qiao.training.timezones import viewer_time_zone
 
@@ -331,7 +331,7 @@ def completion(request: HttpRequest, pk: int) -> HttpResponse:
         response["Content-Disposition"] = (
             f'attachment; filename="qiao-completion-cohort-{cohort.pk}.csv"'
         )
-        writer = csv.writer(response)
+        writer = csv_writer(response)
         writer.writerow(
             ["trainee", "attendance_percent"]
             + [f"quiz:{q.module}" for q in result.quizzes]
@@ -438,7 +438,7 @@ def certificate_numbers(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="qiao-certificate-numbers.csv"'
-        writer = csv.writer(response)
+        writer = csv_writer(response)
         writer.writerow(["cohort", "starts_on", *selectors.NUMBER_COLUMNS])
         for row in rows:
             writer.writerow(

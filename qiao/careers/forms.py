@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -20,11 +21,13 @@ from qiao.careers.models import (
     TalentProfile,
 )
 from qiao.careers.services import PostingData, TalentData
+from qiao.core.forms import IsoDateInput
 from qiao.core.languages import ContentLanguage
+from qiao.core.limits import file_limit_text
 from qiao.exchange.forms import split_keywords
 from qiao.organizations.models import Country, Organization, OrganizationKind
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = IsoDateInput()
 SKILLS_HELP = _("Separate skills with commas.")
 
 
@@ -162,9 +165,12 @@ class TalentProfileForm(forms.ModelForm[TalentProfile]):
             "allowed_employers": forms.SelectMultiple({"size": 6}),
         }
         help_texts = {
-            "cv": _(
-                "PDF or Word (.docx), at most 5 MB. Only those allowed to see your profile "
-                "can download it."
+            "cv": file_limit_text(
+                _(
+                    "PDF or Word (.docx), at most %(limit)s. Only those allowed to see your "
+                    "profile can download it."
+                ),
+                settings.QIAO_CV_MAX_BYTES,
             ),
             "allowed_employers": _(
                 "These organisations may see your profile even if you have not applied to them."

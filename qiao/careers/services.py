@@ -126,8 +126,17 @@ def check_cv(upload: UploadedFile[bytes]) -> None:
 
 
 def _check_dates(start: date, end: date | None, closes_on: date | None = None) -> None:
+    errors: dict[str, str] = {}
     if end is not None and end < start:
-        raise ValidationError({"end_date": _("The end date must not be before the start date.")})
+        errors["end_date"] = _("The end date must not be before the start date.")
+    if closes_on is not None:
+        if closes_on < timezone.localdate():
+            errors["closes_on"] = _("The closing date must not be in the past.")
+        elif closes_on > start:
+            # Candidates must know whether they got the place before it starts.
+            errors["closes_on"] = _("Applications must close on or before the start date.")
+    if errors:
+        raise ValidationError(errors)
 
 
 # --- postings --------------------------------------------------------------------------------
@@ -184,7 +193,7 @@ _POSTING_FIELDS = (
 
 def check_posting(data: PostingData) -> list[str]:
     check_text_language(f"{data.title}\n{data.description}\n{data.requirements}", data.language)
-    _check_dates(data.start_date, data.end_date)
+    _check_dates(data.start_date, data.end_date, data.closes_on)
     if data.pay_monthly is not None and not data.currency:
         raise ValidationError({"currency": _("Please give the currency of the pay.")})
     return check_skills(data.skills)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from qiao.accounts.models import Role, User
 from qiao.core.http import acting_user
+from qiao.core.spreadsheets import csv_writer
 from qiao.dashboards import permissions, selectors
 
 
@@ -60,7 +59,7 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="qiao-dashboard.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 (Chinese, Russian) correctly with a BOM
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow([_("Section"), _("Key"), _("Label"), _("Value")])
     for name, rows in data.sections():
         for row in rows:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from qiao.core.forms import IsoDateInput
 from qiao.deals.models import AgreementType, Currency, PassReason
 from qiao.deals.services import MAX_MESSAGE_CHARS
 
@@ -71,7 +72,7 @@ class DeadlineForm(forms.Form):
     deadline = forms.DateField(
         label=_("Deadline of this stage"),
         required=False,
-        widget=forms.DateInput({"type": "date"}),
+        widget=IsoDateInput(),
     )
 
 
@@ -84,7 +85,7 @@ class AgreementForm(forms.Form):
         label=_("Currency"), required=False, choices=[("", "—"), *Currency.choices]
     )
     agreement_signed_on = forms.DateField(
-        label=_("Signed on"), required=False, widget=forms.DateInput({"type": "date"})
+        label=_("Signed on"), required=False, widget=IsoDateInput()
     )
 
     def clean(self) -> dict[str, object]:

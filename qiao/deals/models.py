@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from qiao.core.languages import ContentLanguage, pick_localized
 from qiao.core.models import TimeStampedModel
+from qiao.core.storage import private_storage as private_storage  # named in migrations
 
 
 class InterestStatus(models.TextChoices):
@@ -288,12 +288,6 @@ class DealNote(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
-
-
-def private_storage() -> FileSystemStorage:
-    """Deal documents live under QIAO_PRIVATE_MEDIA_ROOT, which no URL serves: they are
-    streamed by a view that checks the reader is a party to the deal."""
-    return FileSystemStorage(location=settings.QIAO_PRIVATE_MEDIA_ROOT)
 
 
 def _document_path(instance: DealDocument, filename: str) -> str:

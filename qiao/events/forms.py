@@ -7,6 +7,7 @@ from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from qiao.core.forms import IsoDateTimeInput
 from qiao.events.models import AgendaItem, Event, Speaker
 from qiao.organizations.models import Organization
 
@@ -64,7 +65,7 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=2000, required=False)
 
 
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME = IsoDateTimeInput()
 
 
 class EventForm(forms.ModelForm[Event]):

@@ -7,7 +7,6 @@ carries the profile's id on this site, for reference (the importer does not use 
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from qiao.core.spreadsheets import append_row, csv_writer
 from qiao.exchange.importing import COLUMNS, LIST_COLUMNS, detect_format, organization_reference
 from qiao.exchange.models import Profile
 
@@ -69,7 +69,7 @@ def export_profiles(
                 count += 1
     elif fmt == "csv":
         with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh)
+            writer = csv_writer(fh)
             writer.writerow(COLUMNS)
             for row in _rows(queryset):
                 writer.writerow(_flat(row))
@@ -81,23 +81,19 @@ def export_profiles(
 
 def _write_xlsx(queryset: QuerySet[Profile], path: Path) -> int:
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
 
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "profiles"
-    for column, name in enumerate(COLUMNS, start=1):
-        sheet.cell(row=1, column=column, value=name).font = Font(bold=True)
+    append_row(sheet, COLUMNS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
     count = 0
-    for number, row in enumerate(_rows(queryset), start=2):
-        for column, value in enumerate(_flat(row), start=1):
-            # Control characters are not allowed in XLSX cells.
-            cell = sheet.cell(row=number, column=column, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-            # Text, never a formula, even when it starts with "=".
-            cell.data_type = "s"
+    for row in _rows(queryset):
+        append_row(sheet, _flat(row))
         count += 1
     workbook.save(path)
     return count

@@ -20,6 +20,7 @@ import io
 import json
 import sys
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -28,10 +29,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from qiao.core.errors import ServiceError
 from qiao.core.languages import ContentLanguage
+from qiao.core.spreadsheets import csv_unescape
+from qiao.core.text import codepoint, first_forbidden_character
 from qiao.exchange import permissions, services
 from qiao.exchange.forms import split_keywords
 from qiao.exchange.models import (
@@ -50,6 +54,11 @@ if TYPE_CHECKING:
 
 FORMATS = ("csv", "xlsx", "jsonl")
 MAX_ROWS = 10_000
+# An .xlsx file is a ZIP archive: refuse one that would expand past these limits before
+# openpyxl reads it (a 1.5 MiB "zip bomb" otherwise expands to a 1 GiB sheet). 10,000 rows of
+# long texts fit in well under 100 MiB; real workbooks compress their XML about 5-20 times.
+MAX_XLSX_UNCOMPRESSED_BYTES = 100 * 2**20
+MAX_XLSX_RATIO = 100
 # The command shows a progress bar for files larger than this even when stderr is not a TTY.
 PROGRESS_THRESHOLD = 200
 
@@ -96,6 +105,7 @@ COLUMN_ALIASES = {"organisation": "organization"}
 LIST_COLUMNS = ("keywords", "sectors", "partnership_types", "target_countries")
 TEXT_COLUMNS = ("title", "summary", "description", "advantages", "technical_specification")
 ORGANIZATION_ID_PREFIX = "id:"
+MAX_ID = 2**63 - 1  # the largest BigAutoField value: a larger one is no organisation's
 
 _KNOWN_COLUMNS = frozenset(COLUMNS) | frozenset(IGNORED_COLUMNS)
 
@@ -364,7 +374,8 @@ def _read_csv(text: str) -> ImportRows:
     delimiter = max((",", ";", "\t"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        records = enumerate(reader, start=1)
+        # Our CSV exports escape text that a spreadsheet would run as a formula.
+        records = enumerate(([csv_unescape(c) for c in cells] for cells in reader), start=1)
         for _number, cells in records:
             if any(c.strip() for c in cells):  # blank lines above the header do not count
                 header = _header(cells)
@@ -386,8 +397,21 @@ def _read_xlsx(raw: bytes, name: str) -> ImportRows:
     broken = _(
         "%(name)s is not a valid Excel workbook (.xlsx). Open it in Excel and save it again."
     ) % {"name": name}
-    unreadable = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, ParseError)
+    # What a damaged archive or sheet raises: zlib and EOF errors from a damaged member,
+    # NotImplementedError for an unknown compression method, RuntimeError for encryption.
+    unreadable = (
+        zipfile.BadZipFile,
+        InvalidFileException,
+        KeyError,
+        ValueError,
+        ParseError,
+        zlib.error,
+        EOFError,
+        NotImplementedError,
+        RuntimeError,
+    )
     try:
+        _check_expansion(raw, name)
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (*unreadable, OSError, TypeError) as error:
         raise ImportFileError(broken) from error
@@ -409,6 +433,31 @@ def _read_xlsx(raw: bytes, name: str) -> ImportRows:
         raise ImportFileError(broken) from error
     finally:
         workbook.close()
+
+
+def _check_expansion(raw: bytes, name: str) -> None:
+    """Refuse a workbook whose members would expand too far, from the sizes the archive
+    declares (zipfile never inflates a member past its declared size)."""
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        members = archive.infolist()
+    total = sum(m.file_size for m in members)
+    # Small members (styles, an empty sheet) may compress far better without doing harm.
+    large = [m for m in members if m.file_size > 2**20]
+    ratio = max((m.file_size / max(m.compress_size, 1) for m in large), default=0.0)
+    if total > MAX_XLSX_UNCOMPRESSED_BYTES or ratio > MAX_XLSX_RATIO:
+        raise ImportFileError(
+            _(
+                "%(name)s would expand to %(size)s when unpacked; an import file may expand "
+                "to at most %(limit)s and to %(ratio)d times its packed size. Split the rows "
+                "into several files."
+            )
+            % {
+                "name": name,
+                "size": filesizeformat(total),
+                "limit": filesizeformat(MAX_XLSX_UNCOMPRESSED_BYTES),
+                "ratio": MAX_XLSX_RATIO,
+            }
+        )
 
 
 def _read_jsonl(text: str) -> ImportRows:
@@ -478,7 +527,10 @@ def _parse_reference(reference: str) -> tuple[str, int | None]:
     reference = reference.strip()
     if reference.lower().startswith(ORGANIZATION_ID_PREFIX):
         number = reference[len(ORGANIZATION_ID_PREFIX) :].strip()
-        return "", int(number) if number.isdigit() else None
+        # ASCII digits only ("²" is a digit to str.isdigit), and within the id column's range.
+        if number.isascii() and number.isdigit() and int(number) <= MAX_ID:
+            return "", int(number)
+        return "", None
     return reference, None
 
 
@@ -540,10 +592,26 @@ class _RowChecker:
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             self.error(name, _("Expected text, not %(type)s.") % {"type": type(value).__name__})
             return ""
-        text = _cell_text(value).strip()
+        text = _cell_text(value)
+        if not self.allowed(name, text):
+            return ""
+        text = text.strip()
         if required and not text:
             self.error(name, _("This field is required."))
         return text
+
+    def allowed(self, name: str, text: str) -> bool:
+        """False, with an error, when the text holds a character no field may hold."""
+        forbidden = first_forbidden_character(text)
+        if forbidden is None:
+            return True
+        position, character = forbidden
+        self.error(
+            name,
+            _("Control character %(character)s at position %(position)d is not allowed.")
+            % {"character": codepoint(character), "position": position},
+        )
+        return False
 
     def limited_text(self, name: str, *, required: bool = False) -> str:
         text = self.text(name, required=required)
@@ -580,9 +648,11 @@ class _RowChecker:
             if bad:
                 self.error(name, _("Expected a list of texts."))
                 return []
-            return split_keywords("\n".join(_cell_text(v) for v in value))
+            text = "\n".join(_cell_text(v) for v in value)
+            return split_keywords(text) if self.allowed(name, text) else []
         if isinstance(value, str | int | float) and not isinstance(value, bool):
-            return split_keywords(_cell_text(value))
+            text = _cell_text(value)
+            return split_keywords(text) if self.allowed(name, text) else []
         self.error(name, _("Expected a list of texts."))
         return []
 

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from qiao.core.forms import IsoDateInput
 from qiao.governance.models import (
     CharterVersion,
     CouncilTerm,
@@ -25,7 +26,7 @@ def _members() -> Any:
     return Organization.objects.filter(membership__status="member").order_by("id")
 
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = IsoDateInput()
 TEXT = forms.Textarea(attrs={"rows": 6})
 
 

@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from qiao.alliance.models import Specialty
 from qiao.core.languages import ContentLanguage
+from qiao.core.limits import file_limit_text
 from qiao.organizations.models import Organization
-from qiao.resources.files import check_resource_file
+from qiao.resources.files import MAX_RESOURCE_BYTES, check_resource_file
 from qiao.resources.models import Resource, ResourceLevel
 from qiao.resources.services import Content
 
@@ -49,7 +50,10 @@ class ContentForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
         required=False,
-        help_text=_("PDF, DOCX, PPTX, XLSX, ZIP, JPG or PNG, at most 50 MB; or give a link."),
+        help_text=file_limit_text(
+            _("PDF, DOCX, PPTX, XLSX, ZIP, JPG or PNG, at most %(limit)s; or give a link."),
+            MAX_RESOURCE_BYTES,
+        ),
     )
     url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
     note = forms.CharField(label=_("What changed"), max_length=500, required=False)

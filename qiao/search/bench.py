@@ -62,6 +62,7 @@ import os
 import pstats
 import random
 import re
+import secrets
 import shlex
 import shutil
 import signal
@@ -1876,6 +1877,12 @@ def prepare(options: dict[str, Any], command: str) -> tuple[Path, str, dict[str,
         QIAO_DATA_DIR=str(tmp / "data"),
         TMPDIR=str(tmp / "tmp"),
         PYTHONUNBUFFERED="1",
+        # `qiao serve` runs as in production, which needs a key and the host names; the
+        # search clients run without pause, so the API's rate limits are off.
+        QIAO_SECRET_KEY=secrets.token_urlsafe(50),
+        QIAO_ALLOWED_HOSTS="127.0.0.1",
+        QIAO_API_RATE_ANON="off",
+        QIAO_API_RATE_USER="off",
     )
     env[RUN_ENV] = json.dumps({"options": options, "tmp": str(tmp), "url": url, "command": command})
     return tmp, url, env

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from qiao.core.spreadsheets import append_row
 from qiao.surveys.models import Invitation, Question, QuestionKind
 from qiao.surveys.selectors import answer_display
 
@@ -24,9 +25,10 @@ def responses_xlsx(invitations: QuerySet[Invitation]) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = _("Responses")[:31]
-    sheet.append(
+    append_row(
+        sheet,
         [_("Organisation"), _("Country"), _("Region"), _("Version"), _("Status"), _("Submitted")]
-        + [f"v{q.version.number} · {q.text()}" for q in questions]
+        + [f"v{q.version.number} · {q.text()}" for q in questions],
     )
     for inv in rows:
         status = (
@@ -50,7 +52,7 @@ def responses_xlsx(invitations: QuerySet[Invitation]) -> bytes:
                 cells.append(files.get(q.pk))
             else:
                 cells.append(answer_display(q, inv.answers.get(str(q.pk))) or None)
-        sheet.append(cells)
+        append_row(sheet, cells)
     out = BytesIO()
     book.save(out)
     return out.getvalue()

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from qiao.core.limits import file_limit_text
 from qiao.exchange.models import Sector
 from qiao.organizations.models import Organization
 from qiao.surveys.models import Invitation, Question, QuestionKind
@@ -47,7 +49,11 @@ def _field(question: Question, required: bool) -> forms.Field:
             queryset=Sector.objects.order_by("code"),
             to_field_name="code",
         )
-    return forms.FileField(label=label, required=False)
+    return forms.FileField(
+        label=label,
+        required=False,
+        help_text=file_limit_text(_("At most %(limit)s."), settings.QIAO_DEAL_DOCUMENT_MAX_BYTES),
+    )
 
 
 class AnswerForm(forms.Form):

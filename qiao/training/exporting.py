@@ -4,7 +4,6 @@ on CSV so that spreadsheet programs read Chinese and Russian correctly."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Sequence
 
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from qiao.core.names import user_name
+from qiao.core.spreadsheets import append_row, csv_writer
 from qiao.training.models import Cohort
 from qiao.training.selectors import NUMBER_COLUMNS, ProgressReport, cohort_funnel
 
@@ -21,7 +21,7 @@ Row = Sequence[object]
 
 def to_csv(headers: Row, rows: Iterable[Row]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(headers)
     writer.writerows(rows)
     return "\ufeff" + out.getvalue()
@@ -33,9 +33,9 @@ def to_xlsx(title: str, headers: Row, rows: Iterable[Row]) -> bytes:
     assert sheet is not None
     # Sheet titles: at most 31 characters, no []:*?/\
     sheet.title = "".join(c for c in title if c not in "[]:*?/\\")[:31] or "Sheet"
-    sheet.append(list(headers))
+    append_row(sheet, headers)
     for row in rows:
-        sheet.append(list(row))
+        append_row(sheet, row)
     sheet.column_dimensions["A"].width = 32
     out = io.BytesIO()
     book.save(out)

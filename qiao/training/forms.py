@@ -8,9 +8,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from qiao.core.forms import IsoDateInput, IsoDateTimeInput, IsoTimeInput
 from qiao.core.languages import ContentLanguage
+from qiao.core.limits import file_limit_text
 from qiao.deals.models import AgreementType, DealStage
 from qiao.exchange.models import Sector
+from qiao.resources.files import MAX_RESOURCE_BYTES
 from qiao.training.models import Assignment, Cohort, Lecturer, Module, TimeZoneChoice
 
 
@@ -45,9 +48,9 @@ class SessionForm(forms.Form):
     title_zh = forms.CharField(label=_("Title (Chinese)"), max_length=255, required=False)
     title_ru = forms.CharField(label=_("Title (Russian)"), max_length=255, required=False)
     title_en = forms.CharField(label=_("Title (English)"), max_length=255, required=False)
-    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    start = forms.TimeField(label=_("Starts"), widget=forms.TimeInput(attrs={"type": "time"}))
-    end = forms.TimeField(label=_("Ends"), widget=forms.TimeInput(attrs={"type": "time"}))
+    day = forms.DateField(label=_("Date"), widget=IsoDateInput())
+    start = forms.TimeField(label=_("Starts"), widget=IsoTimeInput())
+    end = forms.TimeField(label=_("Ends"), widget=IsoTimeInput())
     time_zone = forms.ChoiceField(label=_("Held in time zone"), choices=TimeZoneChoice.choices)
     place = forms.CharField(label=_("Place"), max_length=255, required=False)
     online_link = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
@@ -201,11 +204,11 @@ class AssignmentForm(forms.Form):
     time_zone = forms.ChoiceField(label=_("Deadlines in time zone"), choices=TimeZoneChoice.choices)
     partners_due = forms.DateTimeField(
         label=_("Partners chosen by"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=IsoDateTimeInput(),
     )
     deal_due = forms.DateTimeField(
         label=_("Deal closed by"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=IsoDateTimeInput(),
     )
 
     def __init__(
@@ -280,7 +283,13 @@ class MaterialForm(forms.Form):
         assume_scheme="https",
         widget=forms.URLInput(attrs={"size": 60}),
     )
-    file = forms.FileField(label=_("or a file"), required=False)
+    file = forms.FileField(
+        label=_("or a file"),
+        required=False,
+        help_text=file_limit_text(
+            _("PDF, DOCX, PPTX, XLSX, ZIP, JPG or PNG, at most %(limit)s."), MAX_RESOURCE_BYTES
+        ),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -268,3 +268,18 @@ def test_match_analyzed_equals_match(engine: Engine, corpus: list[Document]) -> 
     assert engine.match_analyzed(analysis, "ru", k=0) == []
     top = ids(engine.match(query, k=1))[0]
     assert top not in ids(engine.match_analyzed(analysis, "ru", k=3, exclude=top))
+
+
+def test_stored_documents_share_their_token_strings(engine: Engine) -> None:
+    """~250 tokens a profile: as strings of their own they were most of a document's memory."""
+    documents = [
+        Document("a", "en", {"text": "laser cladding of turbine blades"}),
+        Document("b", "en", {"text": "turbine blades repaired by laser cladding"}),
+    ]
+    engine.put(documents, engine.analyze(documents))
+    a, b = engine._entries["a"].analysis, engine._entries["b"].analysis
+    shared = set(a.tokens) & set(b.tokens)
+    assert shared
+    for token in shared:
+        assert next(t for t in a.tokens if t == token) is next(t for t in b.tokens if t == token)
+    assert all(k != v for k, v in a.surfaces.items())  # only surfaces that differ are kept

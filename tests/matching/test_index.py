@@ -188,7 +188,7 @@ def test_quantised_graph_survives_save_and_load(tmp_path: Path) -> None:
     manifest = json.loads((tmp_path / "idx" / "manifest.json").read_text())
     assert (manifest["kind"], manifest["codec"]) == ("hnsw", "sq8")
     generation = tmp_path / "idx" / manifest["generation"]
-    assert (generation / "hnsw.faiss").exists()
+    assert (generation / "hnsw-0.faiss").exists()
     assert not (generation / "vectors.npy").exists()  # no float copy of a large corpus
     loaded = VectorIndex.load(tmp_path / "idx", model=MODEL, ann_threshold=200)
     assert (loaded.kind, len(loaded), loaded.tombstones) == ("hnsw", 598, 2)
@@ -312,7 +312,7 @@ def test_row_file_survives_save_load_add_and_a_later_save(tmp_path: Path) -> Non
     index.add([f"d{i:03d}" for i in range(600)], vectors[:600], model=MODEL)
     index.save(tmp_path / "idx")
     manifest = json.loads((tmp_path / "idx" / "manifest.json").read_text())
-    assert manifest["format"] == "qiao-vector-index/3"
+    assert manifest["format"] == "qiao-vector-index/4"
     assert manifest["rows"] == {"file": ROWS_FILE, "dtype": "<f2"}
     first = tmp_path / "idx" / manifest["generation"]
     assert np.load(first / ROWS_FILE).shape == (600, 16)
@@ -432,3 +432,57 @@ def test_a_graph_searches_a_third_of_itself_without_scanning_it(
     assert {int(h.id[1:]) % 3 for row in hits for h in row} == {1}
     index.search(vectors[:4], 10, {f"d{i:03d}" for i in range(0, 600, 20)})  # 30 rows: 5 %
     assert scans == [30]
+
+
+def test_a_search_toward_another_language_is_not_a_scan_when_languages_cluster(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Documents lie closer to their own language than to any other (as a multilingual
+    model's do). In one shared graph a search filtered to another language walked its own
+    language's neighbourhood, came back short and scanned the whole language instead."""
+    rng = np.random.default_rng(30)
+    dim, n = 16, 900
+    offsets = 3.0 * unit_rows(3, dim=dim, seed=31)
+    labels = [i % 3 for i in range(n)]
+    vectors = rng.standard_normal((n, dim)).astype(np.float32) * 0.3 + offsets[labels]
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    ids = [f"d{i:03d}" for i in range(n)]
+    index = VectorIndex(16, MODEL, ann_threshold=100, exact_scan_limit=10)
+    exact = VectorIndex(16, MODEL)
+    for each in (index, exact):
+        each.add(ids, vectors, model=MODEL, labels=labels)
+    scans: list[int] = []
+    scan = index._scan
+    monkeypatch.setattr(
+        index, "_scan", lambda q, rows, k: scans.append(len(rows)) or scan(q, rows, k)
+    )
+    for toward in range(3):
+        queries = vectors[[i for i in range(0, 60) if labels[i] != toward]]
+        got = index.search(queries, 10, label=toward, ef=32)
+        want = exact.search(queries, 10, label=toward)
+        assert scans == []
+        assert recall_at_10(got, want) >= 0.9
+    # unlabelled: every graph is asked, so the other languages' best are found too
+    mixed = index.search(vectors[:30], 30)
+    assert recall_at_10(mixed, exact.search(vectors[:30], 30)) >= 0.9
+
+
+def test_reads_format_3_with_one_graph_for_every_label(tmp_path: Path) -> None:
+    from matching.index import ROWS_FILE, faiss
+
+    vectors = unit_rows(300, dim=16, seed=32)
+    graph = faiss.IndexHNSWSQ(16, faiss.ScalarQuantizer.QT_8bit, 16, faiss.METRIC_INNER_PRODUCT)
+    graph.train(vectors)
+    graph.add(vectors)
+    directory = tmp_path / "gen"
+    directory.mkdir()
+    faiss.write_index(graph, str(directory / "hnsw.faiss"))
+    np.save(directory / ROWS_FILE, vectors.astype(np.float16))
+    ids = [f"d{i:03d}" for i in range(300)]
+    manifest = {"format": "qiao-vector-index/3", "model": MODEL, "dim": 16, "kind": "hnsw"}
+    manifest |= {"count": 300, "ids": ids, "labels": [i % 2 for i in range(300)]}
+    index = VectorIndex.read_from(manifest, directory, model=MODEL, ann_threshold=100)
+    assert index.kind == "hnsw" and len(index) == 300
+    hits = index.search(vectors[42], 5, label=1)[0]
+    assert {int(h.id[1:]) % 2 for h in hits} == {1}
+    assert index.search(vectors[42], k=1)[0][0].id == "d042"

@@ -4,9 +4,11 @@ back once for a mistyped password (nothing written), then lands on the programme
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pytest
+from knox.models import AuthToken
 
 from qiao.accounts.models import Role, User
 from qiao.organizations.models import Organization
@@ -59,3 +61,35 @@ def test_student_signs_up_in_russian_and_can_apply(
     expect(page.locator("#id_motivation")).to_be_visible()
     user = User.objects.get()
     assert user.role == Role.STUDENT and user.preferred_language == "ru"
+
+
+@pytest.mark.browser
+def test_api_tokens_page_on_a_phone(
+    browser_page: Page, login_browser: Callable[[User], None], ru_rep: User
+) -> None:
+    """A Russian representative, on a 390 px wide phone, finds the tokens page from the
+    account menu, creates a token, sees it whole without scrolling sideways, and revokes it."""
+    from playwright.sync_api import expect
+
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    login_browser(ru_rep)
+    page.goto("/accounts/settings/")
+    page.locator("#nav-api-tokens").click()
+    expect(page.locator("h1")).to_have_text("API-токены")
+    expect(page.locator("#no-tokens")).to_be_visible()
+
+    page.locator("#create-token").click()
+    token = page.locator("#new-token code.token-value")
+    expect(token).to_be_visible()
+    assert len(token.inner_text()) == 64
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    expect(page.locator("li.token")).to_have_count(1)
+    if os.environ.get("QIAO_SCREENSHOTS"):
+        page.screenshot(path=f"{os.environ['QIAO_SCREENSHOTS']}/api-tokens.png", full_page=True)
+
+    page.locator("li.token button[type=submit]").click()
+    expect(page.locator(".message")).to_contain_text("Токен отозван")
+    expect(page.locator("li.token")).to_have_count(0)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert not AuthToken.objects.filter(user=ru_rep).exists()

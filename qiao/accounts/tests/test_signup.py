@@ -4,6 +4,7 @@ rejects bad input with a translated message while writing nothing."""
 from __future__ import annotations
 
 import pytest
+from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
 
@@ -41,7 +42,9 @@ def test_signup_creates_a_student_logs_in_and_switches_language(anon_client: Cli
 def test_student_logs_in_later_with_the_email_address(anon_client: Client) -> None:
     anon_client.post(reverse("accounts:signup"), GOOD)
     anon_client.logout()
-    assert anon_client.login(username="li.ming@student.example", password=GOOD["password1"])
+    assert anon_client.login(
+        request=HttpRequest(), username="li.ming@student.example", password=GOOD["password1"]
+    )
 
 
 def test_signup_goes_on_to_a_safe_next_page_only(anon_client: Client) -> None:

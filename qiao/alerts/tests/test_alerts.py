@@ -6,7 +6,7 @@ from io import StringIO
 from typing import Any
 
 import pytest
-from django.core import mail
+from django.core import mail, signing
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import Client, override_settings
@@ -250,3 +250,19 @@ def test_command_and_task(outsider: User, cn_org: Organization) -> None:
     assert send_alerts.enqueue("daily").return_value == 1
     assert f"/profiles/{second.pk}/" in mail.outbox[-1].body
     assert f"/profiles/{first.pk}/" not in mail.outbox[-1].body
+
+
+def test_link_signed_with_the_published_default_key_is_refused(
+    ru_rep: User, anon_client: Client
+) -> None:
+    """Issue 15, item 6: an unsubscribe link forged anonymously with the key that used to be
+    the default (in the source for anyone to read) must not switch off a saved search."""
+    search = _save(ru_rep)
+    forged = signing.dumps(
+        search.pk, key="insecure-development-key-change-me", salt=services.UNSUBSCRIBE_SALT
+    )
+
+    response = anon_client.post(reverse("alerts:unsubscribe", args=[forged]))
+
+    assert response.status_code == 404
+    assert SavedSearch.objects.get().active

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from qiao.accounts.models import User
@@ -15,18 +15,21 @@ URL = "/api/auth/token/"
 
 
 @pytest.mark.parametrize("persona", ["secretariat", "broker", "cn_rep", "ru_rep", "outsider"])
-def test_username_and_password_give_the_token(request: pytest.FixtureRequest, persona: str) -> None:
+def test_username_and_password_give_a_token(request: pytest.FixtureRequest, persona: str) -> None:
     user: User = request.getfixturevalue(persona)
     api = APIClient()
 
     response = api.post(URL, {"username": user.username, "password": PASSWORD}, format="json")
 
     assert response.status_code == 200
-    token = response.json()["token"]
-    assert token == Token.objects.get(user=user).key
-    # Asking again gives the same token.
+    body = response.json()
+    token = body["token"]
+    assert body["expiry"]
+    # Only the token's hash is stored; asking again gives a second token.
+    assert not AuthToken.objects.filter(digest=token).exists()
     again = api.post(URL, {"username": user.username, "password": PASSWORD}, format="json")
-    assert again.json()["token"] == token
+    assert again.json()["token"] != token
+    assert AuthToken.objects.filter(user=user).count() == 2
     # And the token authenticates.
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert api.get("/api/matches/").status_code == 200
@@ -52,7 +55,7 @@ def test_wrong_credentials(cn_rep: User, body: dict[str, str]) -> None:
     assert field_errors(response) == {
         "non_field_errors": ["Unable to log in with provided credentials."]
     }
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
 
 
 def test_missing_fields(db: None) -> None:

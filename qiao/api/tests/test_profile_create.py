@@ -6,12 +6,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from qiao.accounts.models import User
 from qiao.api.tests.conftest import World
-from qiao.core.testing.api import error_detail, field_errors
+from qiao.core.testing.api import api_client_for, error_detail, field_errors
 from qiao.core.testing.factories import UserFactory
 from qiao.exchange.models import Profile, ProfileEvent, ProfileStatus
 
@@ -229,8 +228,7 @@ def test_errors_follow_the_preferred_language(world: World, cn_rep_api: APIClien
 
 def test_a_user_without_organisation_may_not_create(world: World, cn_org: Any) -> None:
     loner = UserFactory.create(organization=None)
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=loner).key}")
+    api = api_client_for(loner)
 
     response = api.post(URL, payload(cn_org.pk), format="json")
 

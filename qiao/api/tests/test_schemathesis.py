@@ -10,6 +10,7 @@ server with the same data (docs/api.md).
 from __future__ import annotations
 
 import contextlib
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -20,7 +21,8 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
+from rest_framework.throttling import SimpleRateThrottle
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import Failure, FailureGroup
 from schemathesis.core.result import Ok
@@ -145,8 +147,8 @@ def _headers(
     if role == "anon":
         return {}
     user = extra_users.get(role) or request.getfixturevalue(role)
-    token, _created = Token.objects.get_or_create(user=user)
-    return {"Authorization": f"Token {token.key}"}
+    _instance, token = AuthToken.objects.create(user=user)
+    return {"Authorization": f"Token {token}"}
 
 
 def _operations(schema: BaseSchema) -> Iterator[APIOperation[Any, Any, Any, Any]]:
@@ -160,6 +162,7 @@ def _exercise(
     role: str,
     headers: dict[str, str],
     problems: dict[tuple[str, str, str], Problem],
+    statuses: Counter[tuple[str, int]],
 ) -> None:
     """Send the strategy's cases as the role; keep each distinct problem once."""
 
@@ -188,6 +191,7 @@ def _exercise(
     )
     def run(case: Any) -> None:
         response = case.call(headers=headers, timeout=30)
+        statuses[role, response.status_code] += 1
         try:
             case.validate_response(response, checks=CHECKS, headers=headers)
         except FailureGroup as group:
@@ -203,10 +207,17 @@ def _exercise(
 
 @pytest.mark.django_db(transaction=True)
 def test_schemathesis_finds_nothing(
-    request: pytest.FixtureRequest, live_server: LiveServer, api_world: dict[str, Any]
+    request: pytest.FixtureRequest,
+    live_server: LiveServer,
+    api_world: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # The contract, not the rate limits (test_throttling.py): no 429 after the 60th call.
+    for scope in ("anon", "user"):
+        monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, scope, "100000/min")
     schema = schemathesis.openapi.from_url(f"{live_server.url}/api/schema/?format=json")
     problems: dict[tuple[str, str, str], Problem] = {}
+    statuses: Counter[tuple[str, int]] = Counter()
     strategies = 0
 
     for role, modes in ROLES.items():
@@ -217,9 +228,14 @@ def test_schemathesis_finds_nothing(
             if known is not None:
                 cases.append(operation.as_strategy(path_parameters={"id": known}))
             for strategy in cases:
-                _exercise(strategy, role, headers, problems)
+                _exercise(strategy, role, headers, problems, statuses)
             strategies += len(cases)
 
     report = "\n".join(str(p) for p in problems.values())
     print(f"schemathesis: {strategies * MAX_EXAMPLES} cases at most, {len(problems)} problems")
     assert not problems, f"{len(problems)} problems:\n{report}"
+    # The run reached the API as each role: found objects, and every token was accepted.
+    for role in ROLES:
+        assert statuses[role, 200] >= 10, (role, statuses)
+        if role != "anon":
+            assert statuses[role, 401] == 0, (role, statuses)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from qiao.accounts.models import User
 from qiao.careers.models import Application, Posting, PostingStatus, TalentProfile
 from qiao.careers.tests.factories import PostingFactory
-from qiao.core.testing.api import error_detail, field_errors
+from qiao.core.testing.api import api_client_for, error_detail, field_errors
 from qiao.organizations.models import Organization
 from qiao.search.collections.careers import posting_key, talent_key
 from qiao.search.testing import index_now
@@ -19,10 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _api(user: User) -> APIClient:
-    api = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return api
+    return api_client_for(user)
 
 
 @pytest.fixture

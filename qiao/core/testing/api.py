@@ -1,8 +1,23 @@
-"""Reading the API's error responses in tests (the shape: qiao.api.errors)."""
+"""API tests: clients with a fresh token of their own per user, and reading the API's error
+responses (the shape: qiao.api.errors)."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from knox.models import AuthToken
+from rest_framework.test import APIClient
+
+from qiao.accounts.models import User
+
+
+def api_client_for(user: User | None) -> APIClient:
+    """An APIClient sending a new token of ``user`` (``None``: anonymous)."""
+    api = APIClient()
+    if user is not None:
+        _instance, token = AuthToken.objects.create(user=user)
+        api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return api
 
 
 def field_errors(response: Any) -> dict[str, list[str]]:

@@ -3,6 +3,7 @@ manager approves the introduction and walks the deal to a signed licence agreeme
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -80,3 +81,30 @@ def test_introduction_from_expression_of_interest_to_agreement(
     login_browser(ru_rep)
     page.goto(f"/deals/{deal.pk}/")
     expect(page.locator(f"a[href='mailto:{cn_rep.email}']")).to_be_visible()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language", ["ru", "zh-hans"])
+def test_saving_the_agreement_again_keeps_its_signing_date_in_every_language(
+    browser_page: Page,
+    login_browser: Callable[[User], None],
+    deal: Deal,
+    broker: User,
+    language: str,
+) -> None:
+    """A localised value in <input type=date> shows as empty, so a re-save deleted the date."""
+    from playwright.sync_api import expect
+
+    broker.preferred_language = language
+    broker.save(update_fields=["preferred_language"])
+    signed_on = datetime.date(2026, 12, 5)
+    Deal.objects.filter(pk=deal.pk).update(agreement_type="licence", agreement_signed_on=signed_on)
+    login_browser(broker)
+    page = browser_page
+    page.goto(f"/deals/{deal.pk}/")
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    expect(page.locator("#id_agreement_signed_on")).to_have_value("2026-12-05")
+    page.locator("#agreement button[type=submit]").click()
+    expect(page.locator("#deal-agreement")).to_be_visible()
+    deal.refresh_from_db()
+    assert deal.agreement_signed_on == signed_on

@@ -110,3 +110,10 @@ def test_links_in_mail_point_at_the_served_port(monkeypatch: pytest.MonkeyPatch)
     environ["QIAO_BASE_URL"] = "https://qiao.example.org"
     _default_base_url("127.0.0.1", 8000)
     assert environ["QIAO_BASE_URL"] == "https://qiao.example.org"
+
+
+def test_production_gets_no_guessed_base_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    environ = {"QIAO_SECURE": "1"}
+    monkeypatch.setattr(os, "environ", environ)
+    _default_base_url("127.0.0.1", 8000)
+    assert "QIAO_BASE_URL" not in environ

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
 
@@ -58,7 +59,9 @@ def test_is_idempotent(demo: None) -> None:
 def test_demo_logins_work(demo: None) -> None:
     for spec in DEMO_USERS:
         client = Client()
-        assert client.login(username=spec.username, password=DEMO_PASSWORD), spec.username
+        assert client.login(
+            request=HttpRequest(), username=spec.username, password=DEMO_PASSWORD
+        ), spec.username
         user = User.objects.get(username=spec.username)
         assert user.preferred_language == spec.language
 
@@ -88,7 +91,7 @@ def test_the_stored_match_is_explained_on_its_page(demo: None) -> None:
     assert match.offer.language == "zh"
     assert match.offer.title.startswith("低温脱溶豆粕制备高凝胶性大豆分离蛋白")
     client = Client()
-    client.login(username="broker", password=DEMO_PASSWORD)
+    client.login(request=HttpRequest(), username="broker", password=DEMO_PASSWORD)
     page = client.get(reverse("exchange:match", args=[match.pk]))
     assert page.status_code == 200
     assert match.offer.title in page.content.decode()

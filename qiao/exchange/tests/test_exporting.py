@@ -151,3 +151,24 @@ def test_command_filters(tmp_path: Path, profiles: list[Profile]) -> None:
 
     with pytest.raises(CommandError, match="nowhere"):
         call_command("export_profiles", str(path), organization="nowhere")
+
+
+@pytest.mark.django_db
+def test_csv_cells_a_spreadsheet_would_run_are_escaped(
+    tmp_path: Path, profiles: list[Profile], secretariat: User
+) -> None:
+    link = '=HYPERLINK("http://evil.example","Click")'
+    Profile.objects.filter(pk=profiles[2].pk).update(title=link, summary="@SUM(1)", advantages="")
+    path = tmp_path / "p.csv"
+    export_profiles(Profile.objects.filter(pk=profiles[2].pk), path)
+
+    import csv
+
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        row = dict(zip(COLUMNS, list(csv.reader(fh))[1], strict=True))
+    assert row["title"] == "'" + link
+    assert row["summary"] == "'@SUM(1)"
+
+    Profile.objects.all().delete()
+    import_profiles(path, actor=secretariat)
+    assert Profile.objects.get().title == link  # the importer removes the escape again

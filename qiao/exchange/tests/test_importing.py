@@ -322,6 +322,38 @@ def test_zip_that_is_not_a_workbook(tmp_path: Path, secretariat: User) -> None:
     assert "not a valid Excel workbook" in file_error(path, secretariat)
 
 
+def _bomb(path: Path, rows: int) -> Path:
+    """A workbook whose sheet is ``rows`` empty rows: tiny packed, large unpacked."""
+    import zipfile
+
+    base = io.BytesIO()
+    Workbook().save(base)
+    with zipfile.ZipFile(base) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<sheetData>", b"<sheetData>" + b"<row/>" * rows)
+            out.writestr(info.filename, data)
+    return path
+
+
+@pytest.mark.django_db
+def test_zip_bomb_is_refused_before_it_is_unpacked(tmp_path: Path, secretariat: User) -> None:
+    path = _bomb(tmp_path / "bomb.xlsx", 400_000)  # 2.4 MB of rows, packed about 300 times
+    assert path.stat().st_size < 20_000
+    message = file_error(path, secretariat)
+    assert "would expand to 2.3" in message and "100 times" in message
+
+
+@pytest.mark.django_db
+def test_workbook_over_the_unpacked_limit_is_refused(
+    tmp_path: Path, secretariat: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_xlsx(tmp_path / "p.xlsx", [row("zh")])
+    monkeypatch.setattr(importing, "MAX_XLSX_UNCOMPRESSED_BYTES", 1000)
+    assert "at most 1000" in file_error(path, secretariat)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", ["p.csv", "p.jsonl"])
 def test_empty_file(tmp_path: Path, secretariat: User, name: str) -> None:
@@ -760,3 +792,65 @@ def test_command_speaks_the_users_language(tmp_path: Path, ru_rep: User) -> None
     with unchanged(), pytest.raises(CommandError) as info:
         run(str(path), "--user", "ru_rep")
     assert "Ничего не импортировано" in str(info.value) or "не импортирован" in str(info.value)
+
+
+# --- characters no field may hold ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("write", "line"), [(write_csv, 3), (write_jsonl, 2)])
+def test_nul_is_a_row_error(tmp_path: Path, secretariat: User, write: Any, line: int) -> None:
+    # (XLSX cannot hold control characters: its XML refuses them.)
+    path = write(tmp_path / f"p.{write.__name__[6:]}", [row("zh"), row("en", title="La\x00ser")])
+    plan = validate(path, actor=secretariat)  # what --dry-run shows
+    assert fields(plan.errors) == {(line, "title")}
+    assert fields(rejected(path, secretariat)) == {(line, "title")}
+    report = import_profiles(path, actor=secretariat, skip_invalid=True)
+    assert len(report.created) == 1 and fields(report.errors) == {(line, "title")}
+    assert list(Profile.objects.values_list("title", flat=True)) == [TEXTS["zh"]["title"]]
+
+
+def test_control_characters_in_lists_and_lone_surrogates(tmp_path: Path, secretariat: User) -> None:
+    path = tmp_path / "p.jsonl"
+    bad = row("en", keywords=["laser", "a\x01b"], description="bad \ud800 text")
+    path.write_text(json.dumps(bad) + "\n", encoding="utf-8")  # ensure_ascii keeps \ud800
+    assert fields(rejected(path, secretariat)) == {(1, "keywords"), (1, "description")}
+
+
+def test_line_breaks_and_tabs_are_text(tmp_path: Path, secretariat: User) -> None:
+    text = TEXTS["en"]["description"]
+    good = row("en", description=f"{text}\r\n\tSecond line.")
+    path = write_jsonl(tmp_path / "p.jsonl", [good])
+    assert len(import_profiles(path, actor=secretariat).created) == 1
+
+
+def test_control_character_error_is_translated(tmp_path: Path, secretariat: User) -> None:
+    from django.utils import translation
+
+    path = write_jsonl(tmp_path / "p.jsonl", [row("en", summary="x\x1by")])
+    with translation.override("ru"):
+        errors = rejected(path, secretariat)
+    assert [e.message for e in errors] == ["Управляющий символ U+001B в позиции 2 недопустим."]
+
+
+@pytest.mark.parametrize("reference", ["id:²", "id:99999999999999999999999", "id:-1", "id:"])
+def test_organisation_ids_that_are_no_id(tmp_path: Path, secretariat: User, reference: str) -> None:
+    # Found by the fuzz test: "²" passed str.isdigit, a huge id overflowed the database.
+    path = write_jsonl(tmp_path / "p.jsonl", [row("zh", organization=reference)])
+    assert fields(rejected(path, secretariat)) == {(1, "organization")}
+
+
+def test_damaged_sheet_inside_a_workbook(tmp_path: Path, secretariat: User) -> None:
+    import zipfile
+
+    good = write_xlsx(tmp_path / "good.xlsx", [row("zh")])
+    with zipfile.ZipFile(good) as source:
+        members = {i.filename: source.read(i.filename) for i in source.infolist()}
+    path = tmp_path / "p.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    raw = bytearray(path.read_bytes())
+    start = raw.index(b"xl/worksheets/sheet1.xml") + len("xl/worksheets/sheet1.xml")
+    raw[start + 40 : start + 60] = b"\xff" * 20  # inside the sheet's compressed data
+    path.write_bytes(bytes(raw))
+    assert "not a valid Excel workbook" in file_error(path, secretariat)

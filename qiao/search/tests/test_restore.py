@@ -20,7 +20,8 @@ from qiao.search.selectors import search_text
 from qiao.search.testing import index_everything
 
 
-def _results() -> dict[str, object]:
+def search_and_careers_results() -> dict[str, object]:
+    """What a restore must give back: a cross-lingual search and a careers ranking."""
     profile = TalentProfile.objects.order_by("pk").first()
     assert profile is not None
     postings = list(Posting.objects.filter(status=PostingStatus.PUBLISHED))
@@ -44,7 +45,7 @@ def test_a_database_dump_restored_into_an_empty_database_serves_the_same_results
     PostingFactory.create_batch(2, employer=employer, status=PostingStatus.PUBLISHED, language="ru")
     TalentProfileFactory.create(user=StudentFactory.create(), language="zh")
     index_everything()
-    before = _results()
+    before = search_and_careers_results()
     assert before["search"] and before["careers"]
 
     dump = tmp_path / "backup.json"
@@ -58,4 +59,4 @@ def test_a_database_dump_restored_into_an_empty_database_serves_the_same_results
     call_command("loaddata", str(dump))
     call_command("reindex", "--check")  # nothing to embed again: no drift
 
-    assert _results() == before
+    assert search_and_careers_results() == before

@@ -1,0 +1,39 @@
+"""Form widgets every app shares.
+
+Browsers accept only ISO values in `<input type=date|time|datetime-local>` and show an empty
+field for anything else, so a localised value (`20.12.2026`, `2026/12/20`) would be silently
+dropped on the next save. These widgets always render ISO, whatever the UI language; the
+browser shows the value in the user's own format. Forms must use them for every such input
+(qiao/core/tests/test_forms.py checks all of them).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+ISO_DATE = "%Y-%m-%d"
+ISO_TIME = "%H:%M"
+ISO_DATETIME = "%Y-%m-%dT%H:%M"
+
+
+class IsoDateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format=ISO_DATE)
+
+
+class IsoTimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format=ISO_TIME)
+
+
+class IsoDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format=ISO_DATETIME)
