@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -334,17 +335,23 @@ def test_row_file_survives_save_load_add_and_a_later_save(tmp_path: Path) -> Non
     np.testing.assert_array_equal(again.vector("d005"), loaded.vector("d005"))
 
 
-def test_reads_format_2_graphs_without_rows(tmp_path: Path) -> None:
-    """Format /2 stored the graph and codes only: the rows start as decoded codes."""
+def one_graph_generation(tmp_path: Path, vectors: np.ndarray) -> tuple[Path, Any]:
+    """A generation directory holding one HNSW graph of these vectors (formats /2 and /3)."""
     from matching.index import faiss
 
-    vectors = unit_rows(400, dim=16, seed=15)
     graph = faiss.IndexHNSWSQ(16, faiss.ScalarQuantizer.QT_8bit, 16, faiss.METRIC_INNER_PRODUCT)
     graph.train(vectors)
     graph.add(vectors)
     directory = tmp_path / "gen"
     directory.mkdir()
     faiss.write_index(graph, str(directory / "hnsw.faiss"))
+    return directory, graph
+
+
+def test_reads_format_2_graphs_without_rows(tmp_path: Path) -> None:
+    """Format /2 stored the graph and codes only: the rows start as decoded codes."""
+    vectors = unit_rows(400, dim=16, seed=15)
+    directory, graph = one_graph_generation(tmp_path, vectors)
     ids = [f"d{i:03d}" for i in range(400)]
     manifest = {"format": "qiao-vector-index/2", "model": MODEL, "dim": 16, "kind": "hnsw"}
     manifest |= {"codec": "sq8", "count": 400, "ids": ids, "hnsw": {"M": 16}}
@@ -468,15 +475,10 @@ def test_a_search_toward_another_language_is_not_a_scan_when_languages_cluster(
 
 
 def test_reads_format_3_with_one_graph_for_every_label(tmp_path: Path) -> None:
-    from matching.index import ROWS_FILE, faiss
+    from matching.index import ROWS_FILE
 
     vectors = unit_rows(300, dim=16, seed=32)
-    graph = faiss.IndexHNSWSQ(16, faiss.ScalarQuantizer.QT_8bit, 16, faiss.METRIC_INNER_PRODUCT)
-    graph.train(vectors)
-    graph.add(vectors)
-    directory = tmp_path / "gen"
-    directory.mkdir()
-    faiss.write_index(graph, str(directory / "hnsw.faiss"))
+    directory, _graph = one_graph_generation(tmp_path, vectors)
     np.save(directory / ROWS_FILE, vectors.astype(np.float16))
     ids = [f"d{i:03d}" for i in range(300)]
     manifest = {"format": "qiao-vector-index/3", "model": MODEL, "dim": 16, "kind": "hnsw"}

@@ -39,6 +39,7 @@ def served(tmp_path: Path) -> Iterator[int]:
         "QIAO_BASE_URL": "https://qiao.test",
         "QIAO_ALLOWED_HOSTS": "qiao.test",
         "QIAO_HSTS_SECONDS": "300",
+        "QIAO_SECRET_KEY": "test-only-" + "k" * 50,  # production refuses to start without one
     }
     log = (tmp_path / "serve.log").open("wb")
     process = subprocess.Popen(
