@@ -139,7 +139,7 @@ LANGUAGES = [
     ("ru", _("Russian")),
     ("en", _("English")),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [BASE_DIR / "qiao" / "locale"]  # inside the package: `pip install .` ships it
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Harbin"

@@ -1,4 +1,5 @@
-"""Translation catalogs: extract, check and update locale/{zh_Hans,ru,en}/LC_MESSAGES/django.po.
+"""Translation catalogs: extract, check and update qiao/locale/{zh_Hans,ru,en}/LC_MESSAGES/
+django.po.
 
 Used by the `check_catalogs` (CI) and `update_catalogs` (developer) commands.
 

@@ -6,6 +6,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
@@ -223,3 +224,14 @@ def test_po_parser_handles_escapes_plurals_and_obsolete_entries() -> None:
     assert entry.fuzzy and entry.msgstr == {0: "zwei", 1: ""}
     assert entry.missing_forms(2) == [1]
     assert obsolete.obsolete and obsolete.msgid == "gone"
+
+
+def test_the_catalogs_live_inside_the_package() -> None:
+    """`pip install .` ships the package only: catalogs beside it were left out, and an
+    installed Qiao spoke English to everyone."""
+    import qiao
+
+    package = Path(qiao.__file__).resolve().parent
+    locale_dir = Path(settings.LOCALE_PATHS[0]).resolve()
+    assert locale_dir.is_relative_to(package)
+    assert (locale_dir / "ru" / "LC_MESSAGES" / "django.mo").is_file()
