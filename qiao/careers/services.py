@@ -60,6 +60,8 @@ def check_text_language(text: str, declared: str) -> None:
         raise ValidationError(
             {"language": _("The text must be written in Chinese, Russian or English.")}
         )
+    if not declared:
+        raise ValidationError({"language": _("Please choose the language the text is written in.")})
     if detected != declared:
         raise ValidationError(
             {
@@ -530,6 +532,8 @@ def application_submit(
         raise ServiceError(_("Please fill in your talent profile before applying."))
     cover_letter = cover_letter.strip()
     if cover_letter:
+        # Left blank (an API client may), the letter's language is the one it is written in.
+        cover_letter_language = cover_letter_language or detect_language(cover_letter) or ""
         check_text_language(cover_letter, cover_letter_language)
     with transaction.atomic():
         if (

@@ -124,3 +124,15 @@ def test_apply_to_unpublished_posting_is_404(
     draft = PostingFactory.create(employer=ru_enterprise, status=PostingStatus.SUBMITTED)
     response = student_api.post(reverse("api:careers-applications"), {"posting": draft.pk})
     assert response.status_code == 404
+
+
+def test_a_cover_letter_without_a_language_is_recorded_in_the_language_it_is_written_in(
+    student_api: APIClient, posting: Posting
+) -> None:
+    """It was refused with "… but the language is set to ." (nothing named)."""
+    response = student_api.post(
+        reverse("api:careers-applications"),
+        {"posting": posting.pk, "cover_letter": "Хочу пройти стажировку в вашей компании."},
+    )
+    assert response.status_code == 201, response.json()
+    assert Application.objects.get(pk=response.json()["id"]).cover_letter_language == "ru"

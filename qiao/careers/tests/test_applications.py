@@ -266,3 +266,15 @@ def test_my_applications_only_own(
     Application.objects.create(posting=posting, candidate=other_student)
     response = student_client.get(reverse("careers:my-applications"))
     assert list(response.context["applications"]) == [application]
+
+
+def test_text_without_a_declared_language_names_what_is_missing() -> None:
+    from django.core.exceptions import ValidationError
+
+    from qiao.careers.services import check_text_language
+
+    with pytest.raises(ValidationError) as refused:
+        check_text_language("Хочу пройти стажировку.", "")
+    assert refused.value.message_dict["language"] == [
+        "Please choose the language the text is written in."
+    ]
