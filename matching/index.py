@@ -740,8 +740,7 @@ class _Graphs:
         self._trained.train(sample)
 
     def train_like(self, other: _Graphs) -> None:
-        self._trained = self._new()
-        copy_trained(other._trained, self._trained)
+        self._trained = other._trained  # empty and only read: the ranges, shared
 
     def _new(self) -> Any:
         graph = faiss.IndexHNSWSQ(
@@ -763,7 +762,7 @@ class _Graphs:
         if graph.ntotal != len(rows):
             raise storage.StorageError(f"graph {label}: {graph.ntotal} vectors, {len(rows)} rows")
         self.graphs[label], self._members[label] = graph, rows.astype(np.int64)
-        if self._trained is None:
+        if self._trained is None:  # an empty copy: holding `graph` would outlive a rebuild
             self._trained = self._new()
             copy_trained(graph, self._trained)
 
