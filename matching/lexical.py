@@ -9,7 +9,7 @@ from __future__ import annotations
 import array
 import math
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -159,8 +159,12 @@ class BM25Index:
         self.delta_share = delta_share
         self.min_delta = min_delta
         self._term_id: dict[str, int] = {}
+        self._df = np.zeros(0, np.int32)  # per term id: how many live documents hold it
         self._row_of: dict[str, int] = {}
         self._ids: list[str | None] = []  # per row; None: removed
+        # per row: the tokens it was added with (the caller's tuple, not a copy), so that a
+        # removal can lower its terms' document frequencies
+        self._row_tokens: list[Sequence[str]] = []
         self._length = np.zeros(0, np.float32)  # per row
         self._live = np.zeros(0, bool)  # per row
         self._total_len = 0
@@ -187,12 +191,19 @@ class BM25Index:
             self._length = np.resize(self._length, capacity)
             self._live = np.concatenate([self._live, np.zeros(capacity - len(self._live), bool)])
         self._ids.append(doc_id)
+        self._row_tokens.append(tokens)
         self._row_of[doc_id] = row
         self._length[row] = len(tokens)
         self._live[row] = True
         self._total_len += len(tokens)
-        for term, count in Counter(tokens).items():
-            term_id = self._term_id.setdefault(term, len(self._term_id))
+        counts = Counter(tokens)
+        for term in counts:
+            self._term_id.setdefault(term, len(self._term_id))
+        if len(self._term_id) > len(self._df):
+            self._df = np.concatenate([self._df, np.zeros(max(1024, len(self._term_id)), np.int32)])
+        for term, count in counts.items():
+            term_id = self._term_id[term]
+            self._df[term_id] += 1
             if term_id not in self._delta:
                 self._delta[term_id] = (array.array("i"), array.array("i"))
             rows, tfs = self._delta[term_id]
@@ -213,6 +224,8 @@ class BM25Index:
             self._ids[row] = None
             self._live[row] = False
             self._total_len -= int(self._length[row])
+            self._df[[self._term_id[t] for t in set(self._row_tokens[row])]] -= 1
+            self._row_tokens[row] = ()
         if self._compaction_due():
             self.compact()
 
@@ -246,6 +259,9 @@ class BM25Index:
         self._offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
         self._rows, self._tf = rows, tf
         self._delta, self._delta_postings = {}, 0
+        self._row_tokens = [
+            t for t, i in zip(self._row_tokens, self._ids, strict=True) if i is not None
+        ]
         self._ids = [i for i in self._ids if i is not None]
         self._row_of = {doc_id: row for row, doc_id in enumerate(self._ids) if doc_id is not None}
         self._length = self._length[:n][live].copy()
@@ -263,7 +279,14 @@ class BM25Index:
         }
         return (terms, self._ids, self._total_len), arrays
 
-    def restore_state(self, plain: tuple[Any, ...], arrays: Mapping[str, np.ndarray]) -> None:
+    def restore_state(
+        self,
+        plain: tuple[Any, ...],
+        arrays: Mapping[str, np.ndarray],
+        tokens: Callable[[str], Sequence[str]] | None = None,
+    ) -> None:
+        """Load what `state` gave; `tokens`: each document's tokens (the ones it was added
+        with), when the caller still holds them; otherwise they are read off the postings."""
         terms, ids, total = plain
         self._term_id = {term: i for i, term in enumerate(terms)}
         self._ids = list(ids)
@@ -275,11 +298,21 @@ class BM25Index:
         self._rows = np.array(arrays["rows"], np.int32)
         self._tf = np.array(arrays["tf"], np.float32)
         self._delta, self._delta_postings = {}, 0
+        self._df = np.diff(self._offsets).astype(np.int32)  # a state is compacted: all live
+        if tokens is not None:
+            self._row_tokens = [() if d is None else tokens(d) for d in self._ids]
+        else:  # each row's distinct terms, from the postings (ordered by row)
+            term_of = np.repeat(np.arange(len(terms)), np.diff(self._offsets))
+            order = np.argsort(self._rows, kind="stable")
+            bounds = np.cumsum(np.bincount(self._rows, minlength=len(self._ids)))[:-1]
+            self._row_tokens = [
+                tuple(terms[t] for t in part.tolist()) for part in np.split(term_of[order], bounds)
+            ]
 
     def _postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
         """(live rows, term frequencies) of the documents holding `term`."""
         term_id = self._term_id.get(term)
-        if term_id is None:
+        if term_id is None or not self._df[term_id]:
             return _NO_ROWS, _NO_TF
         if term_id + 1 < len(self._offsets):
             start, stop = self._offsets[term_id], self._offsets[term_id + 1]
@@ -290,37 +323,55 @@ class BM25Index:
             d_rows, d_tf = self._delta[term_id]
             rows = np.concatenate([rows, np.frombuffer(d_rows, np.int32)])
             tf = np.concatenate([tf, np.frombuffer(d_tf, np.int32).astype(np.float32)])
+        if len(rows) == self._df[term_id]:  # none removed since the last compaction
+            return rows, tf
         live = self._live[rows]
-        return (rows, tf) if live.all() else (rows[live], tf[live])
+        return rows[live], tf[live]
+
+    def doc_freq(self, term: str) -> int:
+        term_id = self._term_id.get(term)
+        return 0 if term_id is None else int(self._df[term_id])
 
     def idf(self, term: str) -> float:
-        return float(idf(len(self._postings(term)[0]), max(len(self), 1)))
+        return float(idf(self.doc_freq(term), max(len(self), 1)))
 
-    def scores(self, tokens: Sequence[str]) -> BM25Scores:
-        """Normalised BM25 (0..1) of every document for these query tokens."""
+    def scores(self, tokens: Sequence[str], *, max_terms: int | None = None) -> BM25Scores:
+        """Normalised BM25 (0..1) of every document for these query tokens. With `max_terms`,
+        a longer query (a whole document used as one) is scored on only its `max_terms` most
+        telling words, by tf·idf as Lucene's MoreLikeThis does: the common words it drops
+        have the longest postings and add least (decision 0008, "Re-matching")."""
         totals = np.zeros(len(self._ids), np.float64)
         n = len(self._row_of)
         if not n:
             return BM25Scores(self._ids, self._row_of, totals)
         avg_len = self._total_len / n
-        terms = list(dict.fromkeys(tokens))  # a repeated word counts once
-        postings = [self._postings(t) for t in terms]
-        idfs = [float(idf(len(rows), n)) for rows, _ in postings]
-        bound = max_score(idfs, self.params)
+        counts = Counter(tokens)  # a repeated word counts once in the score
+        terms = list(counts)
+        freqs = np.array([self.doc_freq(t) for t in terms], np.float64)
+        idfs = dict(zip(terms, idf(freqs, n).tolist(), strict=True))
+        if max_terms is not None and len(terms) > max_terms:
+            known = [t for t in terms if self.doc_freq(t)]  # as MoreLikeThis: none unseen
+            terms = sorted(known, key=lambda t: (-counts[t] * idfs[t], t))[:max_terms]
+        bound = max_score([idfs[t] for t in terms], self.params)
         if bound <= 0:
             return BM25Scores(self._ids, self._row_of, totals)
-        for (rows, tf), term_idf in zip(postings, idfs, strict=True):
+        for term in terms:
+            rows, tf = self._postings(term)
             if len(rows):  # rows are distinct within a term
-                totals[rows] += term_scores(tf, self._length[rows], avg_len, term_idf, self.params)
-        return BM25Scores(
-            self._ids, self._row_of, totals / bound, dict(zip(terms, idfs, strict=True))
-        )
+                totals[rows] += term_scores(
+                    tf, self._length[rows], avg_len, idfs[term], self.params
+                )
+        return BM25Scores(self._ids, self._row_of, totals / bound, idfs)
 
     def score_tokens(
-        self, tokens: Sequence[str], *, allowed: Iterable[str] | None = None
+        self,
+        tokens: Sequence[str],
+        *,
+        allowed: Iterable[str] | None = None,
+        max_terms: int | None = None,
     ) -> dict[str, float]:
         """Normalised BM25 (0..1) of every document sharing a term with the query."""
-        return self.scores(tokens).as_dict(allowed)
+        return self.scores(tokens, max_terms=max_terms).as_dict(allowed)
 
     def search(
         self, text: str, k: int, *, allowed: Iterable[str] | None = None

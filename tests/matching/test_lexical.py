@@ -170,3 +170,33 @@ def test_bm25_state_round_trip() -> None:
     assert copy.score_tokens(["pipe", "frost"]) == index.score_tokens(["pipe", "frost"])
     copy.add("new", ["pipe"])
     assert "new" in copy.score_tokens(["pipe"]) and len(copy) == 50
+
+
+def test_bm25_document_frequencies_follow_removals_and_restores() -> None:
+    index = BM25Index(str.split, delta_share=1e9)
+    _corpus(index, [f"d{n}" for n in range(40)])
+    index.remove(["d1", "d9", "missing"])
+    plain, arrays = index.state()
+    restored = BM25Index(str.split)
+    restored.restore_state(plain, arrays)  # tokens read off the postings
+    for copy in (index, restored):
+        for word in ("weld", "pipe", "robot"):
+            holders = copy.score_tokens([word])
+            assert copy.doc_freq(word) == len(holders) > 0
+    restored.remove(["d2"])  # a removal after a restore lowers the counts too
+    assert restored.doc_freq("lng") == len(restored.score_tokens(["lng"]))
+
+
+def test_a_long_query_is_scored_on_its_most_telling_words() -> None:
+    index = BM25Index(str.split)
+    index.add("rare", ["laser", "common"])
+    for n in range(30):
+        index.add(f"c{n:02d}", ["common", "filler"])
+    query = ["laser", "common", "common", "filler", "unknown"]
+    full = index.scores(query)
+    short = index.scores(query, max_terms=1)
+    assert set(short.idf) == set(full.idf)  # every word's idf, for explanations
+    # "unknown" is rarest but in no document: "laser" is the word kept
+    assert short.get("rare") > full.get("rare") > 0.0
+    assert short.get("c00") == 0.0 and full.get("c00") > 0.0
+    assert index.scores(query, max_terms=10).get("c00") == full.get("c00")
