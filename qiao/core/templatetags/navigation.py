@@ -31,4 +31,3 @@ def section_links(context: dict[str, Any], key: str) -> list[navigation.Link]:
 @register.simple_tag(takes_context=True)
 def may_open(context: dict[str, Any], url_name: str) -> bool:
     return navigation.may_open(context["request"], url_name)
-
