@@ -29,8 +29,8 @@ const setWidths = () => {
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setWidths);
 else setWidths();
 
-// <button data-back hidden> (the error pages): back to the previous page, when there is one.
+// <button data-back hidden> (the error pages): back to the page the visitor came from, if any.
 for (const button of document.querySelectorAll("[data-back]")) {
-  if (window.history.length > 1) button.hidden = false;
+  if (document.referrer) button.hidden = false;
   button.addEventListener("click", () => window.history.back());
 }
