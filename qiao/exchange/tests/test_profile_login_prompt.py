@@ -18,7 +18,9 @@ def test_anonymous_visitor_gets_a_login_link_back_to_the_profile(
     profile = ProfileFactory.create(published=True)
     path = reverse("exchange:profile", args=[profile.pk])
     html = anon_client.get(path).content.decode()
-    assert f'href="{reverse("accounts:login")}?next={quote(path)}"' in html
+    # In the profile's introduction panel, not only the header's "Log in".
+    panel = html.split('id="interest"', 1)[1]
+    assert f'href="{reverse("accounts:login")}?next={quote(path)}"' in panel
 
 
 def test_no_prompt_when_the_owner_takes_no_interest(db: None, anon_client: Client) -> None:
