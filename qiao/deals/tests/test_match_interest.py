@@ -68,10 +68,10 @@ def test_closed_profile_gets_no_action(ru_rep_client: Client, match: Match) -> N
 
 
 def test_earlier_interest_is_shown_instead(
-    ru_rep_client: Client, ru_rep: User, match: Match
+    ru_rep_client: Client, ru_rep: User, ru_org: Organization, match: Match
 ) -> None:
     interest = Interest.objects.create(
-        profile=match.offer, organization_id=ru_rep.organization_id, created_by=ru_rep, message="x"
+        profile=match.offer, organization=ru_org, created_by=ru_rep, message="x"
     )
     html = ru_rep_client.get(reverse("exchange:match", args=[match.pk])).content.decode()
     assert reverse("deals:interest", args=[interest.pk]) in html
