@@ -105,6 +105,12 @@ def can_create_postings(user: AnyUser) -> bool:
     return u is not None and (u.is_secretariat or u.organization_id is not None)
 
 
+def can_search_talent(user: AnyUser) -> bool:
+    """Search candidates' profiles (each result still filtered by can_view_talent_profile):
+    organisation representatives and the secretariat."""
+    return can_create_postings(user)
+
+
 def can_view_posting(user: AnyUser, posting: Posting) -> bool:
     return posting.status in PUBLIC_POSTING_STATUSES or can_manage_postings(user, posting.employer)
 

@@ -239,13 +239,11 @@ def posting_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 def my_postings(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_create_postings(request.user):
+        raise PermissionDenied(_("Postings belong to organisations; your account has none."))
     postings = selectors.postings_managed_by(request.user).order_by("-updated_at", "-id")
     page = Paginator(postings, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "careers/my_postings.html",
-        {"page": page, "can_create": permissions.can_create_postings(request.user)},
-    )
+    return render(request, "careers/my_postings.html", {"page": page})
 
 
 @login_required
@@ -359,7 +357,7 @@ def recommended(request: HttpRequest) -> HttpResponse:
 def talent_search(request: HttpRequest) -> HttpResponse:
     """Employers and the secretariat search the profiles they may see, in any language."""
     user = acting_user(request)
-    if not (user.is_secretariat or user.organization_id):
+    if not permissions.can_search_talent(user):
         raise PermissionDenied(_("Only organisation representatives search for candidates."))
     form = TalentSearchForm(request.GET or None)
     results: list[tuple[TalentProfile, float | None]] = []

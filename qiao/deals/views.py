@@ -32,6 +32,7 @@ from qiao.deals.forms import (
 )
 from qiao.deals.models import ChecklistItem, Deal, DealDocument, DealStage, Interest
 from qiao.exchange.models import Profile
+from qiao.exchange.permissions import check_works_in_exchange
 from qiao.exchange.selectors import profile_get
 
 
@@ -129,6 +130,7 @@ def pass_create(request: HttpRequest, profile_pk: int) -> HttpResponse:
 @login_required
 def interest_list(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
+    check_works_in_exchange(user)
     visible = selectors.interests_visible_to(user)
     own = user.organization_id
     return render(
@@ -188,6 +190,7 @@ def interest_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
+    check_works_in_exchange(user)
     if not permissions.can_view_board(user):
         # Representatives see their organisation's deals as a list.
         deals = selectors.deals_visible_to(user).order_by("-updated_at")

@@ -6,6 +6,8 @@
 - Create / edit / submit / renew / archive: the owner organisation's representatives, its
   technology manager, the secretariat.
 - Publish / reject: technology managers and the secretariat.
+- My profiles, matches, introductions and deals pages: whoever works in the exchange
+  (representatives of an organisation, technology managers, the secretariat).
 - Matches: visible to whoever manages either side, to technology managers and to the
   secretariat; each side's status is changed by those who manage that side.
 """
@@ -15,6 +17,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from qiao.exchange.models import Match, Profile, ProfileStatus
 
@@ -27,6 +31,24 @@ if TYPE_CHECKING:
 
 def _user(user: AnyUser) -> User | None:
     return user if user.is_authenticated and user.is_active else None
+
+
+def works_in_exchange(user: AnyUser) -> bool:
+    """Who has an exchange workspace (own profiles, matches, introductions, deals): an
+    organisation's representatives, technology managers, the secretariat. Not students, who
+    act for no organisation."""
+    u = _user(user)
+    return u is not None and (u.can_review or u.organization_id is not None)
+
+
+def check_works_in_exchange(user: AnyUser) -> None:
+    if not works_in_exchange(user):
+        raise PermissionDenied(
+            _(
+                "These pages are for organisations' representatives and technology managers; "
+                "your account acts for no organisation."
+            )
+        )
 
 
 def can_manage_organization_profiles(user: AnyUser, organization: Organization) -> bool:

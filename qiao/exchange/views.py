@@ -23,6 +23,7 @@ from qiao.exchange import permissions, selectors, services
 from qiao.exchange.forms import MatchStatusForm, ProfileForm, RejectForm, SearchForm
 from qiao.exchange.matches import RankedProfile
 from qiao.exchange.models import Match, MatchStatus, PartnershipType, Profile, ProfileStatus
+from qiao.exchange.permissions import check_works_in_exchange
 from qiao.organizations.models import Country
 from qiao.organizations.selectors import organizations_managed_by
 
@@ -204,6 +205,7 @@ def profile_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 def my_profiles(request: HttpRequest) -> HttpResponse:
+    check_works_in_exchange(request.user)
     organizations = organizations_managed_by(request.user)
     profiles = (
         Profile.objects.filter(organization__in=organizations)
@@ -239,6 +241,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 def match_list(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
+    check_works_in_exchange(user)
     organizations = organizations_managed_by(user)
     matches = selectors.matches_visible_to(user).filter(
         offer__status=ProfileStatus.PUBLISHED, request__status=ProfileStatus.PUBLISHED
