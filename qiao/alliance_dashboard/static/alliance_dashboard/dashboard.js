@@ -10,7 +10,8 @@
     new window.Chart(canvas, {
       type: kind,
       data: {
-        labels: table.labels,
+        // A doughnut's legend draws only single-line labels.
+        labels: kind === "doughnut" ? table.labels : window.qiaoChartLabels(table.labels, canvas),
         datasets: [{
           data: table.values,
           backgroundColor: kind === "doughnut" ? palette : palette[0],

@@ -9,7 +9,7 @@
     new window.Chart(canvas, {
       type: canvas.dataset.type || "bar",
       data: {
-        labels: section.labels,
+        labels: window.qiaoChartLabels(section.labels, canvas),
         datasets: [{ label: canvas.getAttribute("aria-label"), data: section.values, backgroundColor: colour }],
       },
       options: {
