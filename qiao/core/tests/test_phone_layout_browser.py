@@ -22,13 +22,13 @@ from qiao.exchange.models import ProfileKind
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from playwright.sync_api import Page
+    from playwright.sync_api import Page, ViewportSize
     from pytest_django.live_server_helper import LiveServer
 
     from qiao.accounts.models import User
     from qiao.organizations.models import Organization
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 # Long single words are what overflowed: Russian compounds, a code without spaces.
 LONG_RU_TITLE = (
     "Высокопроизводительная энергосберегающая теплоизоляционная технология "
