@@ -36,10 +36,19 @@ LONG_RU_TITLE = (
 )
 
 
-def overflow(page: Page, path: str) -> tuple[str, int]:
+# Boxes whose content runs past their border (a long Russian word in a stat or a card).
+OVERFLOWING_BOXES = """() => Array.from(
+  document.querySelectorAll(".card, .stat, .result, .board-card")
+).filter((box) => box.scrollWidth > box.clientWidth + 1)
+  .map((box) => `${box.className}: ${box.textContent.trim().slice(0, 40)}`)"""
+
+
+def overflow(page: Page, path: str) -> tuple[str, int, list[str]]:
+    """The page's width at a phone's viewport, and the boxes that overflow on it."""
     response = page.goto(path)
     assert response is not None and response.ok, path
-    return path, page.evaluate("document.documentElement.scrollWidth")
+    width: int = page.evaluate("document.documentElement.scrollWidth")
+    return path, width, page.evaluate(OVERFLOWING_BOXES)
 
 
 @pytest.mark.browser
@@ -116,7 +125,8 @@ def test_list_and_table_pages_fit_a_phone(
     login_browser(cn_rep)  # the Chinese UI
     widths.append(overflow(browser_page, reverse("deals:deal", args=[deal.pk])))
 
-    assert [(path, width) for path, width in widths if width > PHONE["width"]] == []
+    assert [(path, width) for path, width, _ in widths if width > PHONE["width"]] == []
+    assert [(path, boxes) for path, _, boxes in widths if boxes] == []
     # The cards name their columns: labels come from the table's header row.
     browser_page.goto(reverse("exchange:mine"))
     assert browser_page.locator("table.responsive td[data-label]").count() > 0
