@@ -32,6 +32,16 @@ const setWidths = () => {
 // column joins the distinct header texts above it ("Module 1 · Attendance").
 const labelResponsiveTables = () => {
   for (const table of document.querySelectorAll("table.responsive")) {
+    // display: block (the cards) drops a table's meaning for screen readers: say it in ARIA.
+    table.setAttribute("role", "table");
+    for (const group of table.querySelectorAll(":scope > thead, :scope > tbody")) group.setAttribute("role", "rowgroup");
+    for (const row of table.rows) row.setAttribute("role", "row");
+    for (const cell of table.querySelectorAll(":scope > thead th")) cell.setAttribute("role", "columnheader");
+    for (const body of table.tBodies) {
+      for (const cell of body.querySelectorAll(":scope > tr > td, :scope > tr > th")) {
+        cell.setAttribute("role", cell.tagName === "TH" ? "rowheader" : "cell");
+      }
+    }
     if (!table.tHead) continue;
     const columns = [];
     const taken = [];
