@@ -12,7 +12,7 @@
     new window.Chart(canvas, {
       type: "bar",
       data: {
-        labels: chart.labels,
+        labels: window.qiaoChartLabels(chart.labels, canvas),
         datasets: chart.datasets.map(function (set, i) {
           return { label: set.label, data: set.values, backgroundColor: palette[i % palette.length] };
         }),
