@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
-
 from knox.admin import AuthTokenAdmin
 from knox.models import AuthToken
 
