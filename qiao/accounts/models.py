@@ -75,7 +75,7 @@ class User(AbstractUser):
         return self.is_secretariat or self.is_broker
 
 
-class ApiToken(AuthToken):
+class ApiToken(AuthToken):  # type: ignore[misc]  # knox is untyped
     """knox's token under a translated name in the admin (knox names its model in English)."""
 
     class Meta:

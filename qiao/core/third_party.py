@@ -21,12 +21,12 @@ class KnoxConfig(AppConfig):
     verbose_name = _("API tokens")
 
 
-class AxesConfig(AxesAppConfig):
+class AxesConfig(AxesAppConfig):  # type: ignore[misc]  # axes is untyped
     verbose_name = _("Sign-in attempts")
 
 
 class TasksDatabaseConfig(TasksAppConfig):
-    verbose_name = _("Background tasks")
+    verbose_name = _("Background tasks")  # type: ignore[assignment]  # a lazy str, as Django allows
 
 
 UPSTREAM_MODEL_NAMES = [
