@@ -44,7 +44,7 @@ class IsoDateTimeInput(forms.DateTimeInput):
 
 
 class CheckboxGrid(forms.CheckboxSelectMultiple):
-    """Checkboxes in as many columns as fit: one on a phone (`.choice-grid` in qiao.css)."""
+    """Checkboxes in as many columns as fit, one on a phone (`.choice-grid` in qiao.css)."""
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__({"class": "choice-grid", **(attrs or {})})
