@@ -397,7 +397,7 @@ class DealEvent(models.Model):
             return str(DealStage(value).label)
         if self.kind == DealEventKind.STEP and value and self.step is not None:
             return self.step.label()
-        if self.kind == DealEventKind.DEADLINE:
+        if self.kind in (DealEventKind.DEADLINE, DealEventKind.REMINDER):
             return _date_display(value)
         if self.kind == DealEventKind.AGREEMENT:
             return _agreement_display(value)

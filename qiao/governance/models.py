@@ -5,11 +5,13 @@ holder closes the previous term; nothing is overwritten."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -372,5 +374,13 @@ class Correction(models.Model):
             field = model._meta.get_field(name)
             label = str(getattr(field, "verbose_name", name))
             choices = dict(getattr(field, "choices", None) or [])
-            rows.append((label, str(choices.get(value, value)) if value != "" else "—"))
+            if value == "":
+                shown = "—"
+            elif isinstance(field, models.DateField) and not isinstance(
+                field, models.DateTimeField
+            ):
+                shown = date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")  # stored ISO
+            else:
+                shown = str(choices.get(value, value))
+            rows.append((label, shown))
         return rows
