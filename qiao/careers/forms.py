@@ -162,7 +162,7 @@ class TalentProfileForm(forms.ModelForm[TalentProfile]):
             "available_from": DATE,
             "available_to": DATE,
             "cv": forms.FileInput(attrs={"accept": ".pdf,.docx"}),
-            "allowed_employers": CheckboxGrid(),
+            "allowed_employers": CheckboxGrid(scroll=True),
         }
         help_texts = {
             "cv": file_limit_text(

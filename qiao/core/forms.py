@@ -44,7 +44,12 @@ class IsoDateTimeInput(forms.DateTimeInput):
 
 
 class CheckboxGrid(forms.CheckboxSelectMultiple):
-    """Checkboxes in as many columns as fit, one on a phone (`.choice-grid` in qiao.css)."""
+    """Checkboxes in as many columns as fit, one on a phone (`.choice-grid` in qiao.css).
 
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__({"class": "choice-grid", **(attrs or {})})
+    `scroll=True` for long flat lists (every organisation): the grid then scrolls inside a box
+    instead of making the page many screens long.
+    """
+
+    def __init__(self, attrs: dict[str, Any] | None = None, *, scroll: bool = False) -> None:
+        css = "choice-grid scroll" if scroll else "choice-grid"
+        super().__init__({"class": css, **(attrs or {})})

@@ -55,7 +55,7 @@ class ProgrammeForm(forms.ModelForm[Programme]):
         label=_("Partner institutions"),
         queryset=Organization.objects.none(),
         required=False,
-        widget=CheckboxGrid(),
+        widget=CheckboxGrid(scroll=True),
     )
     specialty = _Named(label=_("Specialty"), queryset=Specialty.objects.all(), required=False)
     instruction_languages = forms.MultipleChoiceField(

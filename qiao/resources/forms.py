@@ -83,7 +83,7 @@ class ResourceForm(forms.ModelForm[Resource]):
     organizations = _NamedMultiple(
         label=_("Member organisations"),
         queryset=Organization.objects.none(),
-        widget=CheckboxGrid(),
+        widget=CheckboxGrid(scroll=True),
     )
 
     class Meta:

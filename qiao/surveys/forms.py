@@ -89,5 +89,5 @@ class SendForm(forms.Form):
     organizations = forms.ModelMultipleChoiceField(
         label=_("Organisations"),
         queryset=Organization.objects.order_by("country", "id"),
-        widget=CheckboxGrid(),
+        widget=CheckboxGrid(scroll=True),
     )
