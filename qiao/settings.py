@@ -44,12 +44,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "knox",
-    "axes",
+    "qiao.core.third_party.KnoxConfig",  # these three: app names in the reader's language
+    "qiao.core.third_party.AxesConfig",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks",
-    "django_tasks_db",
+    "qiao.core.third_party.TasksDatabaseConfig",
     "qiao.core",
     "qiao.search",
     "qiao.accounts",
@@ -143,6 +143,9 @@ LOCALE_PATHS = [BASE_DIR / "qiao" / "locale"]  # inside the package: `pip instal
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Harbin"
+# Dates and times per UI language: English gets "6 Dec 2026, 14:30" instead of Django's US
+# formats; zh-hans and ru keep Django's own (qiao/formats/en/formats.py says why).
+FORMAT_MODULE_PATH = ["qiao.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"

@@ -1,8 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
+from knox.admin import AuthTokenAdmin
+from knox.models import AuthToken
 
-from qiao.accounts.models import User
+from qiao.accounts.models import ApiToken, User
+
+# knox's own registration shows its model as "auth token" in every language.
+admin.site.unregister(AuthToken)
+admin.site.register(ApiToken, AuthTokenAdmin)
 
 
 @admin.register(User)

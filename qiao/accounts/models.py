@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from knox.models import AuthToken
 
 
 class Role(models.TextChoices):
@@ -72,3 +73,12 @@ class User(AbstractUser):
     @property
     def can_review(self) -> bool:
         return self.is_secretariat or self.is_broker
+
+
+class ApiToken(AuthToken):  # type: ignore[misc]  # knox is untyped
+    """knox's token under a translated name in the admin (knox names its model in English)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")

@@ -17,7 +17,10 @@ class Frequency(models.TextChoices):
 
 class SavedSearch(TimeStampedModel):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="saved_searches",
+        verbose_name=_("user"),
     )
     name = models.CharField(_("name"), max_length=120)
     query = models.CharField(_("search"), max_length=500, blank=True)
@@ -31,8 +34,8 @@ class SavedSearch(TimeStampedModel):
     )
     active = models.BooleanField(_("alerts on"), default=True)
     # Profiles published up to this moment have been considered for alerts.
-    checked_until = models.DateTimeField()
-    last_sent_at = models.DateTimeField(null=True, blank=True)
+    checked_until = models.DateTimeField(verbose_name=_("checked until"))
+    last_sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last sent at"))
 
     class Meta:
         verbose_name = _("saved search")

@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 from qiao.accounts.models import UILanguage
 from qiao.alliance import files, regions, services
 from qiao.alliance.models import DocumentKind, ProspectStage, Specialty
+from qiao.core.forms import CheckboxGrid
 from qiao.core.languages import ContentLanguage
 from qiao.core.limits import file_limit_text
 from qiao.organizations.models import Country, OrganizationKind
@@ -56,7 +57,7 @@ class ApplicationForm(forms.Form):
         label=_("Specialties"),
         queryset=Specialty.objects.all(),
         required=False,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "checkbox-list"}),
+        widget=CheckboxGrid(),
     )
     motivation = forms.CharField(
         label=_("What you bring to the alliance and expect from it"),

@@ -142,7 +142,9 @@ class MembershipApplication(TimeStampedModel):
     """An organisation's application to join, as sent through the public form."""
 
     # The applicant has no account yet: this unguessable token is their key to the application.
-    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    token = models.UUIDField(
+        default=uuid.uuid4, unique=True, editable=False, verbose_name=_("status link token")
+    )
     status = models.CharField(
         _("status"),
         max_length=16,
@@ -183,6 +185,7 @@ class MembershipApplication(TimeStampedModel):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("decided by"),
     )
     organization = models.ForeignKey(
         Organization,
@@ -190,6 +193,7 @@ class MembershipApplication(TimeStampedModel):
         null=True,
         blank=True,
         related_name="membership_applications",
+        verbose_name=_("organisation"),
     )
     representative = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -197,6 +201,7 @@ class MembershipApplication(TimeStampedModel):
         null=True,
         blank=True,
         related_name="membership_applications",
+        verbose_name=_("representative"),
     )
     is_sample = models.BooleanField(_("sample data"), default=False)
 

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from qiao.accounts.models import Role, User
 from qiao.alliance import files, permissions
@@ -88,7 +89,12 @@ def _send_after_commit(application: MembershipApplication, kind: str) -> None:
 def _attach(application: MembershipApplication, uploads: Sequence[Upload]) -> None:
     if application.documents.count() + len(uploads) > MAX_DOCUMENTS:
         raise ServiceError(
-            _("An application may hold at most %(count)d documents.") % {"count": MAX_DOCUMENTS}
+            ngettext(
+                "An application may hold at most %(count)d document.",
+                "An application may hold at most %(count)d documents.",
+                MAX_DOCUMENTS,
+            )
+            % {"count": MAX_DOCUMENTS}
         )
     for upload in uploads:
         content_type = files.check_document(upload.file)

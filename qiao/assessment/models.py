@@ -118,34 +118,46 @@ class QuizAttempt(TimeStampedModel):
     before the deadline count. One attempt per trainee and quiz unless a lecturer or the
     secretariat reopens it, which allows the next `number`."""
 
-    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
-    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="quiz_attempts")
-    number = models.PositiveSmallIntegerField(default=1)
-    seed = models.BigIntegerField()
-    question_ids = models.JSONField(default=list)
-    answers = models.JSONField(default=dict)  # {"<question id>": [option indexes]}
+    quiz = models.ForeignKey(
+        Quiz, on_delete=models.CASCADE, related_name="attempts", verbose_name=_("quiz")
+    )
+    enrolment = models.ForeignKey(
+        Enrolment,
+        on_delete=models.CASCADE,
+        related_name="quiz_attempts",
+        verbose_name=_("enrolment"),
+    )
+    number = models.PositiveSmallIntegerField(default=1, verbose_name=_("number"))
+    seed = models.BigIntegerField(verbose_name=_("question order seed"))
+    question_ids = models.JSONField(default=list, verbose_name=_("question IDs"))
+    answers = models.JSONField(
+        default=dict, verbose_name=_("answers")
+    )  # {"<question id>": [option indexes]}
     status = models.CharField(
         _("status"),
         max_length=16,
         choices=QuizAttemptStatus.choices,
         default=QuizAttemptStatus.IN_PROGRESS,
     )
-    started_at = models.DateTimeField()
-    deadline = models.DateTimeField()
-    saved_at = models.DateTimeField(null=True, blank=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(verbose_name=_("started at"))
+    deadline = models.DateTimeField(verbose_name=_("deadline"))
+    saved_at = models.DateTimeField(null=True, blank=True, verbose_name=_("saved at"))
+    submitted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("submitted at"))
     timed_out = models.BooleanField(_("time ran out"), default=False)
-    correct_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    correct_count = models.PositiveSmallIntegerField(
+        null=True, blank=True, verbose_name=_("correct answers")
+    )
     score = models.PositiveSmallIntegerField(_("score (%)"), null=True, blank=True)
-    passed = models.BooleanField(null=True, blank=True)
+    passed = models.BooleanField(null=True, blank=True, verbose_name=_("passed"))
     reopened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("reopened by"),
     )
-    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopened_at = models.DateTimeField(null=True, blank=True, verbose_name=_("reopened at"))
 
     class Meta:
         verbose_name = _("quiz attempt")
@@ -165,7 +177,10 @@ class CompletionRule(TimeStampedModel):
     """What a trainee of the programme must do to complete it and be certified."""
 
     programme = models.OneToOneField(
-        TrainingProgramme, on_delete=models.CASCADE, related_name="completion_rule"
+        TrainingProgramme,
+        on_delete=models.CASCADE,
+        related_name="completion_rule",
+        verbose_name=_("programme"),
     )
     min_attendance_percent = models.PositiveSmallIntegerField(
         _("minimum attendance (%)"), default=80
@@ -205,16 +220,31 @@ class Certificate(models.Model):
     number = models.CharField(_("certificate number"), max_length=24, unique=True)
     # Deleting the account (careers' "delete my account") deletes its enrolments and so its
     # certificates: the verification page then no longer knows the number.
-    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="certificates")
+    enrolment = models.ForeignKey(
+        Enrolment,
+        on_delete=models.CASCADE,
+        related_name="certificates",
+        verbose_name=_("enrolment"),
+    )
     holder_name = models.CharField(_("name on the certificate"), max_length=255)
-    programme_zh = models.CharField(max_length=255, blank=True)
-    programme_ru = models.CharField(max_length=255, blank=True)
-    programme_en = models.CharField(max_length=255, blank=True)
-    cohort_starts_on = models.DateField()
-    cohort_ends_on = models.DateField()
+    programme_zh = models.CharField(
+        max_length=255, blank=True, verbose_name=_("programme (Chinese)")
+    )
+    programme_ru = models.CharField(
+        max_length=255, blank=True, verbose_name=_("programme (Russian)")
+    )
+    programme_en = models.CharField(
+        max_length=255, blank=True, verbose_name=_("programme (English)")
+    )
+    cohort_starts_on = models.DateField(verbose_name=_("cohort starts on"))
+    cohort_ends_on = models.DateField(verbose_name=_("cohort ends on"))
     issued_at = models.DateTimeField(_("issued at"))
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("issued by"),
     )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_by = models.ForeignKey(
@@ -223,9 +253,12 @@ class Certificate(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("revoked by"),
     )
     revocation_reason = models.TextField(_("reason for revocation"), max_length=2000, blank=True)
-    pdf = models.FileField(storage=certificate_storage, upload_to="certificates/", blank=True)
+    pdf = models.FileField(
+        storage=certificate_storage, upload_to="certificates/", blank=True, verbose_name=_("PDF")
+    )
 
     class Meta:
         verbose_name = _("certificate")

@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from qiao.accounts.models import User
 from qiao.assessment import permissions, scoring
@@ -66,9 +67,12 @@ def quiz_save(
         bank = quiz.questions.filter(active=True).count()
         if published and bank < questions_per_attempt:
             raise ServiceError(
-                _(
-                    "The bank has %(bank)s questions; it needs at least %(count)s before "
-                    "trainees can take the quiz."
+                ngettext(
+                    "Trainees can take the quiz once its bank holds at least %(count)s "
+                    "question; it has %(bank)s.",
+                    "Trainees can take the quiz once its bank holds at least %(count)s "
+                    "questions; it has %(bank)s.",
+                    questions_per_attempt,
                 )
                 % {"bank": bank, "count": questions_per_attempt}
             )
@@ -134,7 +138,11 @@ def question_save(
             left = quiz.questions.filter(active=True).exclude(pk=locked.pk).count()
             if left < quiz.questions_per_attempt:
                 raise ServiceError(
-                    _("The open quiz needs %(count)s questions in its bank.")
+                    ngettext(
+                        "The open quiz needs %(count)s question in its bank.",
+                        "The open quiz needs %(count)s questions in its bank.",
+                        quiz.questions_per_attempt,
+                    )
                     % {"count": quiz.questions_per_attempt}
                 )
         for field, value in values.items():

@@ -21,7 +21,7 @@ from qiao.careers.models import (
     TalentProfile,
 )
 from qiao.careers.services import PostingData, TalentData
-from qiao.core.forms import IsoDateInput
+from qiao.core.forms import CheckboxGrid, IsoDateInput
 from qiao.core.languages import ContentLanguage
 from qiao.core.limits import file_limit_text
 from qiao.exchange.forms import split_keywords
@@ -132,7 +132,7 @@ class TalentProfileForm(forms.ModelForm[TalentProfile]):
         label=_("Preferred countries"),
         choices=Country.choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxGrid(),
     )
     remove_cv = forms.BooleanField(label=_("Remove my CV"), required=False)
 
@@ -162,7 +162,7 @@ class TalentProfileForm(forms.ModelForm[TalentProfile]):
             "available_from": DATE,
             "available_to": DATE,
             "cv": forms.FileInput(attrs={"accept": ".pdf,.docx"}),
-            "allowed_employers": forms.SelectMultiple({"size": 6}),
+            "allowed_employers": CheckboxGrid(scroll=True),
         }
         help_texts = {
             "cv": file_limit_text(

@@ -368,15 +368,26 @@ class ApplicationEvent(models.Model):
 class PoolMatch(TimeStampedModel):
     """A good match found when a posting was published, awaiting or past its digest e-mails."""
 
-    posting = models.ForeignKey(Posting, on_delete=models.CASCADE, related_name="pool_matches")
+    posting = models.ForeignKey(
+        Posting, on_delete=models.CASCADE, related_name="pool_matches", verbose_name=_("posting")
+    )
     profile = models.ForeignKey(
-        TalentProfile, on_delete=models.CASCADE, related_name="pool_matches"
+        TalentProfile,
+        on_delete=models.CASCADE,
+        related_name="pool_matches",
+        verbose_name=_("profile"),
     )
     score = models.FloatField(_("match quality"))
-    candidate_notified_at = models.DateTimeField(null=True, blank=True)
-    employer_notified_at = models.DateTimeField(null=True, blank=True)
+    candidate_notified_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("candidate notified at")
+    )
+    employer_notified_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("employer notified at")
+    )
 
     class Meta:
+        verbose_name = _("talent pool match")
+        verbose_name_plural = _("talent pool matches")
         ordering = ["-score", "id"]
         constraints = [
             models.UniqueConstraint(fields=["posting", "profile"], name="unique_pool_match"),

@@ -1,5 +1,9 @@
 """Form widgets every app shares.
 
+Multiple choices (sectors, countries, partners) are `CheckboxGrid`s: a `<select multiple>`
+needs Ctrl-click, which few people know and phones do not have
+(qiao/core/tests/test_forms.py checks every form).
+
 Browsers accept only ISO values in `<input type=date|time|datetime-local>` and show an empty
 field for anything else, so a localised value (`20.12.2026`, `2026/12/20`) would be silently
 dropped on the next save. These widgets always render ISO, whatever the UI language; the
@@ -37,3 +41,15 @@ class IsoDateTimeInput(forms.DateTimeInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs, format=ISO_DATETIME)
+
+
+class CheckboxGrid(forms.CheckboxSelectMultiple):
+    """Checkboxes in as many columns as fit, one on a phone (`.choice-grid` in qiao.css).
+
+    `scroll=True` for long flat lists (every organisation): the grid then scrolls inside a box
+    instead of making the page many screens long.
+    """
+
+    def __init__(self, attrs: dict[str, Any] | None = None, *, scroll: bool = False) -> None:
+        css = "choice-grid scroll" if scroll else "choice-grid"
+        super().__init__({"class": css, **(attrs or {})})

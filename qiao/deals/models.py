@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from qiao.core.languages import ContentLanguage, pick_localized
@@ -92,16 +98,28 @@ class PassReason(models.TextChoices):
 class Pass(models.Model):
     """An organisation passed on a profile, with a structured reason reported to the owner."""
 
-    profile = models.ForeignKey("exchange.Profile", on_delete=models.CASCADE, related_name="passes")
+    profile = models.ForeignKey(
+        "exchange.Profile",
+        on_delete=models.CASCADE,
+        related_name="passes",
+        verbose_name=_("profile"),
+    )
     organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+        "organizations.Organization",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("organisation"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     reason = models.CharField(_("reason"), max_length=20, choices=PassReason.choices)
     comment = models.TextField(_("comment"), max_length=1000, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("pass")
@@ -290,6 +308,33 @@ class DealNote(models.Model):
         return self.text[:60]
 
 
+def _date_display(value: str) -> str:
+    try:
+        return date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")
+    except ValueError:
+        return value
+
+
+# What deals.services records for an agreement: "<type>[ <value> <currency>][ <signed on>]".
+_AGREEMENT_SUMMARY = re.compile(
+    r"^(?P<type>[a-z_]+)(?: (?P<value>-?[0-9.]+) (?P<currency>[A-Z]{3}))?"
+    r"(?: (?P<signed>[0-9]{4}-[0-9]{2}-[0-9]{2}))?$"
+)
+
+
+def _agreement_display(value: str) -> str:
+    found = _AGREEMENT_SUMMARY.match(value)
+    if found is None or found["type"] not in AgreementType.values:
+        return value
+    parts = [str(AgreementType(found["type"]).label)]
+    if found["value"]:
+        amount = number_format(Decimal(found["value"]), decimal_pos=2, force_grouping=True)
+        parts.append(f"{amount} {found['currency']}")
+    if found["signed"]:
+        parts.append(gettext("signed on %(date)s") % {"date": _date_display(found["signed"])})
+    return " · ".join(parts)
+
+
 def _document_path(instance: DealDocument, filename: str) -> str:
     return f"deals/{instance.deal_id}/{filename}"
 
@@ -331,6 +376,11 @@ class DealEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     kind = models.CharField(max_length=12, choices=DealEventKind.choices)
+    # The step a STEP event is about: its label is shown in the reader's language, while
+    # old/new_value keep the English label for the audit trail should the step be deleted.
+    step = models.ForeignKey(
+        ChecklistItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     old_value = models.CharField(max_length=300, blank=True)
     new_value = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -342,9 +392,15 @@ class DealEvent(models.Model):
         return f"{self.deal_id}: {self.kind} {self.old_value} → {self.new_value}"
 
     def _display(self, value: str) -> str:
-        # Stage codes are stored; readers see the stage's name in their language.
+        # Codes and ISO dates are stored; readers see names and dates in their language.
         if self.kind in (DealEventKind.STAGE, DealEventKind.OPENED) and value in STAGE_ORDER:
             return str(DealStage(value).label)
+        if self.kind == DealEventKind.STEP and value and self.step is not None:
+            return self.step.label()
+        if self.kind in (DealEventKind.DEADLINE, DealEventKind.REMINDER):
+            return _date_display(value)
+        if self.kind == DealEventKind.AGREEMENT:
+            return _agreement_display(value)
         return value
 
     def old_display(self) -> str:

@@ -215,9 +215,17 @@ def pass_record(*, actor: User, profile: Profile, reason: str, comment: str = ""
 # --- deals -----------------------------------------------------------------------------------
 
 
-def _event(deal: Deal, actor: User | None, kind: str, *, old: str = "", new: str = "") -> None:
+def _event(
+    deal: Deal,
+    actor: User | None,
+    kind: str,
+    *,
+    old: str = "",
+    new: str = "",
+    step: ChecklistItem | None = None,
+) -> None:
     DealEvent.objects.create(
-        deal=deal, actor=actor, kind=kind, old_value=old[:300], new_value=new[:300]
+        deal=deal, actor=actor, kind=kind, old_value=old[:300], new_value=new[:300], step=step
     )
 
 
@@ -298,6 +306,7 @@ def deal_set_step(*, actor: User, deal: Deal, item: ChecklistItem, done: bool) -
                 DealEventKind.STEP,
                 old="" if done else item.label_en,
                 new=item.label_en if done else "",
+                step=item,
             )
     return deal
 

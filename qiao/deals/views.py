@@ -230,7 +230,7 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "document_types": ", ".join(sorted(services.DOCUMENT_TYPES)),
             "notes": deal.notes.select_related("author"),
             "documents": deal.documents.select_related("uploaded_by"),
-            "events": deal.events.select_related("actor"),
+            "events": deal.events.select_related("actor", "step"),
             "deadline_form": DeadlineForm(initial={"deadline": deal.deadline}),
             "agreement_form": AgreementForm(
                 initial={

@@ -7,7 +7,7 @@ from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from qiao.core.forms import IsoDateTimeInput
+from qiao.core.forms import CheckboxGrid, IsoDateTimeInput
 from qiao.events.models import AgendaItem, Event, Speaker
 from qiao.organizations.models import Organization
 
@@ -111,7 +111,10 @@ class SpeakerForm(forms.ModelForm[Speaker]):
 
 class AgendaItemForm(forms.ModelForm[AgendaItem]):
     speakers = forms.ModelMultipleChoiceField(
-        label=_("Speakers"), queryset=Speaker.objects.none(), required=False
+        label=_("Speakers"),
+        queryset=Speaker.objects.none(),
+        required=False,
+        widget=CheckboxGrid(),
     )
 
     class Meta:

@@ -213,9 +213,14 @@ HOLDS_A_SEAT = (RegistrationStatus.PENDING, RegistrationStatus.APPROVED)
 
 
 class Registration(TimeStampedModel):
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("event")
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_registrations"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="event_registrations",
+        verbose_name=_("user"),
     )
     # The organisation the participant represents at this event (none for students).
     organization = models.ForeignKey(
@@ -224,6 +229,7 @@ class Registration(TimeStampedModel):
         null=True,
         blank=True,
         related_name="event_registrations",
+        verbose_name=_("organisation"),
     )
     status = models.CharField(_("status"), max_length=16, choices=RegistrationStatus.choices)
     reason = models.TextField(_("reason"), max_length=2000, blank=True)
@@ -256,15 +262,27 @@ ACTIVE_MEETING = (MeetingStatus.REQUESTED, MeetingStatus.ACCEPTED)
 
 
 class Meeting(TimeStampedModel):
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="meetings")
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("event")
+    )
     requester = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="meetings_requested"
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="meetings_requested",
+        verbose_name=_("requester"),
     )
     invitee = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="meetings_invited"
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="meetings_invited",
+        verbose_name=_("invitee"),
     )
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("requested by"),
     )
     slot_start = models.DateTimeField(_("time"))
     status = models.CharField(

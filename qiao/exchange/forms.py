@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from qiao.core.forms import CheckboxGrid
 from qiao.core.languages import ContentLanguage
 from qiao.exchange.models import (
     DevelopmentStage,
@@ -75,14 +76,16 @@ class ProfileForm(forms.Form):
         required=False,
         widget=forms.Textarea({"rows": 4}),
     )
+    # No preselected answer: the first choice ("Patent granted", "Concept / idea") would be
+    # submitted unread for offers and requests alike.
     development_stage = forms.ChoiceField(
-        label=_("Development stage"), choices=DevelopmentStage.choices
+        label=_("Development stage"), choices=[("", "—"), *DevelopmentStage.choices]
     )
-    ipr_status = forms.ChoiceField(label=_("IPR status"), choices=IPRStatus.choices)
+    ipr_status = forms.ChoiceField(label=_("IPR status"), choices=[("", "—"), *IPRStatus.choices])
     sectors = SectorChoiceField(
         label=_("Sectors"),
         queryset=Sector.objects.order_by("code"),
-        widget=forms.SelectMultiple({"size": 8}),
+        widget=CheckboxGrid(),
     )
     keywords = forms.CharField(
         label=_("Keywords"),
@@ -94,13 +97,13 @@ class ProfileForm(forms.Form):
         label=_("Partnership types sought"),
         choices=PartnershipType.choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxGrid(),
     )
     target_countries = forms.MultipleChoiceField(
         label=_("Target countries"),
         choices=Country.choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxGrid(),
     )
     interest_open = forms.BooleanField(
         label=_("Open for expressions of interest"),

@@ -31,6 +31,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from qiao.core.errors import ServiceError
 from qiao.core.languages import ContentLanguage
@@ -713,7 +714,11 @@ def _check_row(row: RawRow, ctx: _Context) -> tuple[PlannedRow | None, list[RowE
     if len(keywords) > MAX_KEYWORDS:
         c.error(
             "keywords",
-            _("At most %(max)d keywords, please (this has %(count)d).")
+            ngettext(
+                "At most %(max)d keyword, please (this has %(count)d).",
+                "At most %(max)d keywords, please (this has %(count)d).",
+                MAX_KEYWORDS,
+            )
             % {"max": MAX_KEYWORDS, "count": len(keywords)},
         )
     too_long = [w for w in keywords if len(w) > MAX_KEYWORD_CHARS]

@@ -24,7 +24,12 @@ class Sector(models.Model):
         ],
     )
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent sector"),
     )
     name_zh = models.CharField(_("name (Chinese)"), max_length=128)
     name_ru = models.CharField(_("name (Russian)"), max_length=128)

@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qiao.accounts.models import User
 from qiao.core.errors import ServiceError
 from qiao.core.http import acting_user
 from qiao.core.languages import content_language_for_ui
@@ -119,25 +120,48 @@ def _profile_form_view(
     form = ProfileForm(request.POST or None, initial=initial, organizations=organizations)
     if request.method == "POST" and form.is_valid():
         data = form.profile_data()
+        created = profile is None
         try:
             if profile is None:
                 profile = services.profile_create(
                     actor=user, organization=form.cleaned_data["organization"], data=data
                 )
-                messages.success(request, _("The profile was saved as a draft."))
             else:
                 profile = services.profile_update(actor=user, profile=profile, data=data)
-                messages.success(request, _("Your changes were saved."))
         except ValidationError as error:
             _add_validation_errors(form, error)
         else:
-            if request.POST.get("then") == "submit" and profile.status in (
+            submit = request.POST.get("then") == "submit" and profile.status in (
                 ProfileStatus.DRAFT,
                 ProfileStatus.REJECTED,
-            ):
-                return _transition(request, profile, services.profile_submit)
+            )
+            _report_save(request, user, profile, created=created, submit=submit)
             return redirect("exchange:profile", pk=profile.pk)
     return render(request, template, {"form": form, "profile": profile})
+
+
+def _report_save(
+    request: HttpRequest, user: User, profile: Profile, *, created: bool, submit: bool
+) -> None:
+    """Submit when asked, then say in one message what happened to the profile."""
+    if submit:
+        try:
+            services.profile_submit(actor=user, profile=profile)
+        except (ServiceError, ValidationError) as error:
+            reasons = " ".join(
+                error.messages if isinstance(error, ValidationError) else [str(error)]
+            )
+            messages.error(
+                request,
+                _("The profile was saved as a draft but not submitted: %(reasons)s")
+                % {"reasons": reasons},
+            )
+        else:
+            messages.success(request, _("The profile was saved and submitted for review."))
+    elif created:
+        messages.success(request, _("The profile was saved as a draft."))
+    else:
+        messages.success(request, _("Your changes were saved."))
 
 
 def _add_validation_errors(form: ProfileForm, error: ValidationError) -> None:

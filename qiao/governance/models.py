@@ -5,11 +5,13 @@ holder closes the previous term; nothing is overwritten."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -62,9 +64,13 @@ class CharterVersion(Trilingual, Votes):
     text_en = models.TextField(_("text (English)"), blank=True)
     vote_date = models.DateField(_("date of the vote"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     is_sample = models.BooleanField(_("sample data"), default=False)
 
     class Meta:
@@ -117,7 +123,7 @@ class CouncilTerm(models.Model):
     )
     starts_on = models.DateField(_("term starts"))
     ends_on = models.DateField(_("term ended"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     is_sample = models.BooleanField(_("sample data"), default=False)
 
     class Meta:
@@ -206,7 +212,7 @@ class GoverningMeeting(Trilingual):
     agenda_zh = models.TextField(_("agenda (Chinese)"), blank=True)
     agenda_ru = models.TextField(_("agenda (Russian)"), blank=True)
     agenda_en = models.TextField(_("agenda (English)"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     is_sample = models.BooleanField(_("sample data"), default=False)
 
     class Meta:
@@ -237,15 +243,24 @@ class GoverningMeeting(Trilingual):
 
 
 class MinutesVersion(Trilingual):
-    meeting = models.ForeignKey(GoverningMeeting, on_delete=models.CASCADE, related_name="minutes")
+    meeting = models.ForeignKey(
+        GoverningMeeting,
+        on_delete=models.CASCADE,
+        related_name="minutes",
+        verbose_name=_("meeting"),
+    )
     version = models.PositiveIntegerField(_("version"))
     text_zh = models.TextField(_("minutes (Chinese)"), blank=True)
     text_ru = models.TextField(_("minutes (Russian)"), blank=True)
     text_en = models.TextField(_("minutes (English)"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("minutes")
@@ -271,16 +286,23 @@ class MinutesVersion(Trilingual):
 
 class Decision(Trilingual, Votes):
     meeting = models.ForeignKey(
-        GoverningMeeting, on_delete=models.CASCADE, related_name="decisions"
+        GoverningMeeting,
+        on_delete=models.CASCADE,
+        related_name="decisions",
+        verbose_name=_("meeting"),
     )
     number = models.PositiveIntegerField(_("number"))
     text_zh = models.TextField(_("decision (Chinese)"), blank=True)
     text_ru = models.TextField(_("decision (Russian)"), blank=True)
     text_en = models.TextField(_("decision (English)"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("decision")
@@ -352,5 +374,13 @@ class Correction(models.Model):
             field = model._meta.get_field(name)
             label = str(getattr(field, "verbose_name", name))
             choices = dict(getattr(field, "choices", None) or [])
-            rows.append((label, str(choices.get(value, value)) if value != "" else "—"))
+            if value == "":
+                shown = "—"
+            elif isinstance(field, models.DateField) and not isinstance(
+                field, models.DateTimeField
+            ):
+                shown = date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")  # stored ISO
+            else:
+                shown = str(choices.get(value, value))
+            rows.append((label, shown))
         return rows

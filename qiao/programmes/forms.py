@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from qiao.alliance.models import Specialty
+from qiao.core.forms import CheckboxGrid
 from qiao.core.languages import ContentLanguage
 from qiao.organizations.models import Organization
 from qiao.programmes.models import HSK_LEVELS, Level, Programme, ProgrammeKind, Torfl
@@ -54,13 +55,13 @@ class ProgrammeForm(forms.ModelForm[Programme]):
         label=_("Partner institutions"),
         queryset=Organization.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=CheckboxGrid(scroll=True),
     )
     specialty = _Named(label=_("Specialty"), queryset=Specialty.objects.all(), required=False)
     instruction_languages = forms.MultipleChoiceField(
         label=_("Languages of instruction"),
         choices=ContentLanguage.choices,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "checkbox-list"}),
+        widget=CheckboxGrid(),
     )
 
     class Meta:

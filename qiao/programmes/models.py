@@ -121,7 +121,7 @@ class Programme(TimeStampedModel):
 
 
 class ApplicationStatus(models.TextChoices):
-    RECEIVED = "received", _("Received")
+    RECEIVED = "received", pgettext_lazy("application status", "Received")
     UNDER_REVIEW = "under_review", _("Under review")
     OFFER = "offer", _("Offer made")
     ACCEPTED = "accepted", _("Accepted")
@@ -136,9 +136,17 @@ OPEN_STATUSES = (
 
 
 class StudentApplication(TimeStampedModel):
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="applications")
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="applications",
+        verbose_name=_("programme"),
+    )
     student = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="programme_applications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="programme_applications",
+        verbose_name=_("student"),
     )
     status = models.CharField(
         _("status"),
@@ -157,7 +165,7 @@ class StudentApplication(TimeStampedModel):
         _("your ТРКИ level"), choices=Torfl.choices, null=True, blank=True
     )
     # Set when the student declines an offer or the institution declines the application.
-    declined_by_student = models.BooleanField(default=False)
+    declined_by_student = models.BooleanField(default=False, verbose_name=_("declined by student"))
 
     class Meta:
         verbose_name = _("student application")

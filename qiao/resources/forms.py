@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qiao.alliance.models import Specialty
+from qiao.core.forms import CheckboxGrid
 from qiao.core.languages import ContentLanguage
 from qiao.core.limits import file_limit_text
 from qiao.organizations.models import Organization
@@ -82,7 +83,7 @@ class ResourceForm(forms.ModelForm[Resource]):
     organizations = _NamedMultiple(
         label=_("Member organisations"),
         queryset=Organization.objects.none(),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=CheckboxGrid(scroll=True),
     )
 
     class Meta:

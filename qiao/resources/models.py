@@ -66,7 +66,11 @@ class Resource(TimeStampedModel):
     )
     co_developed = models.BooleanField(_("co-developed by several members"), default=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     download_count = models.PositiveIntegerField(_("downloads"), default=0)
     # Withdrawn resources leave the library and the search but keep their page, versions and

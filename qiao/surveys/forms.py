@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from qiao.core.forms import CheckboxGrid
 from qiao.core.limits import file_limit_text
 from qiao.exchange.models import Sector
 from qiao.organizations.models import Organization
@@ -30,7 +31,7 @@ def _field(question: Question, required: bool) -> forms.Field:
         )
     if kind == QuestionKind.MULTIPLE:
         return forms.MultipleChoiceField(
-            label=label, required=required, choices=options, widget=forms.CheckboxSelectMultiple
+            label=label, required=required, choices=options, widget=CheckboxGrid()
         )
     if kind == QuestionKind.SCALE:
         return forms.ChoiceField(
@@ -88,5 +89,5 @@ class SendForm(forms.Form):
     organizations = forms.ModelMultipleChoiceField(
         label=_("Organisations"),
         queryset=Organization.objects.order_by("country", "id"),
-        widget=forms.SelectMultiple({"size": 10}),
+        widget=CheckboxGrid(scroll=True),
     )

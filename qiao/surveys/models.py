@@ -49,11 +49,14 @@ class QuestionnaireVersion(models.Model):
     version, so every response is read against the wording its respondent saw."""
 
     questionnaire = models.ForeignKey(
-        Questionnaire, on_delete=models.CASCADE, related_name="versions"
+        Questionnaire,
+        on_delete=models.CASCADE,
+        related_name="versions",
+        verbose_name=_("questionnaire"),
     )
     number = models.PositiveIntegerField(_("version"))
     frozen_at = models.DateTimeField(_("frozen at"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("questionnaire version")

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from qiao.core.forms import IsoDateInput, IsoDateTimeInput, IsoTimeInput
+from qiao.core.forms import CheckboxGrid, IsoDateInput, IsoDateTimeInput, IsoTimeInput
 from qiao.core.languages import ContentLanguage
 from qiao.core.limits import file_limit_text
 from qiao.deals.models import AgreementType, DealStage
@@ -55,7 +55,10 @@ class SessionForm(forms.Form):
     place = forms.CharField(label=_("Place"), max_length=255, required=False)
     online_link = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
     lecturers = forms.ModelMultipleChoiceField(
-        label=_("Lecturers"), queryset=Lecturer.objects.none(), required=False
+        label=_("Lecturers"),
+        queryset=Lecturer.objects.none(),
+        required=False,
+        widget=CheckboxGrid(),
     )
 
     def __init__(self, *args: Any, cohort: Cohort, **kwargs: Any) -> None:
@@ -108,7 +111,7 @@ class CaseTagsForm(forms.Form):
         label=_("Sectors"),
         queryset=Sector.objects.order_by("code"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=CheckboxGrid(),
     )
     stage = forms.ChoiceField(
         label=_("Stage reached"), choices=_blank(DealStage.choices), required=False

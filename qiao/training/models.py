@@ -105,7 +105,10 @@ class Module(TrilingualTitle):
 
 class Cohort(TrilingualTitle, TimeStampedModel):
     programme = models.ForeignKey(
-        TrainingProgramme, on_delete=models.CASCADE, related_name="cohorts"
+        TrainingProgramme,
+        on_delete=models.CASCADE,
+        related_name="cohorts",
+        verbose_name=_("programme"),
     )
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
@@ -178,9 +181,14 @@ class ApplicationStatus(models.TextChoices):
 class Enrolment(TimeStampedModel):
     """A person's application to a cohort; once accepted they are a trainee of it."""
 
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="enrolments")
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.CASCADE, related_name="enrolments", verbose_name=_("cohort")
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="training_enrolments"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="training_enrolments",
+        verbose_name=_("user"),
     )
     status = models.CharField(
         _("status"),
@@ -199,8 +207,9 @@ class Enrolment(TimeStampedModel):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
 
     class Meta:
         verbose_name = _("application")
@@ -219,7 +228,9 @@ class Enrolment(TimeStampedModel):
 
 
 class Session(TrilingualTitle):
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="sessions")
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("cohort")
+    )
     module = models.ForeignKey(
         Module, verbose_name=_("module"), on_delete=models.PROTECT, related_name="sessions"
     )
@@ -356,7 +367,11 @@ class Case(TimeStampedModel):
         related_name="training_case",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     is_sample = models.BooleanField(_("sample data"), default=False)
 
@@ -447,7 +462,9 @@ class CaseConsent(models.Model):
 
 
 class Assignment(TrilingualTitle, TimeStampedModel):
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="assignments")
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("cohort")
+    )
     module = models.ForeignKey(
         Module,
         verbose_name=_("module"),

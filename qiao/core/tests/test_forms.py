@@ -13,7 +13,7 @@ from django import forms
 from django.utils import translation
 
 import qiao
-from qiao.core.forms import IsoDateInput, IsoDateTimeInput, IsoTimeInput
+from qiao.core.forms import CheckboxGrid, IsoDateInput, IsoDateTimeInput, IsoTimeInput
 
 LANGUAGES = ("zh-hans", "ru", "en")
 ISO_WIDGETS = {"date": IsoDateInput, "time": IsoTimeInput, "datetime-local": IsoDateTimeInput}
@@ -60,3 +60,16 @@ def test_every_date_and_time_input_in_the_project_is_iso() -> None:
                     f"{cls.__module__}.{cls.__name__}.{name}"
                 )
     assert checked > 10
+
+
+def test_every_multiple_choice_in_the_project_is_a_checkbox_grid() -> None:
+    """No Ctrl-click `<select multiple>`: every multiple choice is a grid of checkboxes."""
+    checked = 0
+    for cls in _form_classes():
+        for name, field in cls.base_fields.items():  # type: ignore[attr-defined]
+            if isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
+                checked += 1
+                assert isinstance(field.widget, CheckboxGrid), (
+                    f"{cls.__module__}.{cls.__name__}.{name}"
+                )
+    assert checked > 8

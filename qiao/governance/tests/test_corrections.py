@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from qiao.accounts.models import User
 from qiao.alliance.models import Membership
@@ -206,3 +207,12 @@ def test_the_correction_form_shows_the_dates_in_any_language(
     secretariat_client.cookies["django_language"] = "ru"
     page = secretariat_client.get(reverse("governance:correct", args=["meeting", assembly.pk]))
     assert 'value="2025-06-20"' in page.content.decode()  # what <input type="date"> reads
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"), [("en", "5 Mar 2026"), ("ru", "05.03.2026"), ("zh-hans", "2026年3月5日")]
+)
+def test_an_earlier_date_is_shown_in_the_readers_format(language: str, shown: str) -> None:
+    correction = Correction(kind="meeting", record_id=1, previous={"held_on": "2026-03-05"})
+    with translation.override(language):
+        assert correction.previous_values()[0][1] == shown

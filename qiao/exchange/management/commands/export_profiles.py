@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from qiao.exchange.exporting import export_profiles
 from qiao.exchange.importing import FORMATS, ImportFileError, find_organization
@@ -49,6 +50,10 @@ class Command(BaseCommand):
         except ImportFileError as error:  # unknown extension
             raise CommandError(str(error)) from error
         self.stdout.write(
-            _("Exported %(count)d profiles to %(path)s.")
+            ngettext(
+                "Exported %(count)d profile to %(path)s.",
+                "Exported %(count)d profiles to %(path)s.",
+                count,
+            )
             % {"count": count, "path": options["file"]}
         )
