@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import AnonymousUser
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -30,7 +31,6 @@ from qiao.surveys.permissions import can_view_results
 from qiao.training.permissions import can_view_case_library
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
     from django.http import HttpRequest
 
     from qiao.accounts.models import User
@@ -164,7 +164,9 @@ def may_open(request: HttpRequest, url_name: str) -> bool:
     request (some ask the database)."""
     cache: dict[str, bool] = request.__dict__.setdefault("_qiao_may_open", {})
     if url_name not in cache:
-        cache[url_name] = PAGES[url_name](request.user)
+        # An error page may render before the authentication middleware has run.
+        user = getattr(request, "user", None) or AnonymousUser()
+        cache[url_name] = PAGES[url_name](user)
     return cache[url_name]
 
 
