@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from qiao.core.names import user_name
 from qiao.resources.models import Authorship, AuthorStatus
 
 
@@ -19,7 +20,7 @@ def send_invitation_email(authorship: Authorship) -> None:
     url = settings.BASE_URL.rstrip("/") + reverse("resources:library")
     with translation.override(user.preferred_language):
         values = {
-            "who": (inviter.get_full_name() or inviter.username) if inviter else _("A member"),
+            "who": user_name(inviter) if inviter else _("A member"),
             "title": authorship.resource.shown(user.preferred_language).title,
         }
         subject = _("%(who)s invites you to co-author %(title)s") % values
