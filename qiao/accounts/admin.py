@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from qiao.accounts.models import User
 
 
-class QiaoUserCreationForm(AdminUserCreationForm):
+class QiaoUserCreationForm(AdminUserCreationForm[User]):
     """A new account needs the person's name: people are shown by name, never by login
     (qiao.core.names), and an account created without one would fall back to the login."""
 

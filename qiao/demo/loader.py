@@ -52,9 +52,7 @@ DEMO_USERS = (
         "洋",
         "刘",
     ),
-    DemoUser(
-        "broker", Role.BROKER, "zh-hans", "harbin-intl-stc", "technology manager", "静", "陈"
-    ),
+    DemoUser("broker", Role.BROKER, "zh-hans", "harbin-intl-stc", "technology manager", "静", "陈"),
     DemoUser(
         "rep.harbin",
         Role.REPRESENTATIVE,

@@ -75,10 +75,10 @@ def _reindex(resource: Resource) -> None:
 
 
 def _email_invitation(authorship: Authorship) -> None:
-    from qiao.resources.tasks import send_invitation_email
+    """In the invitation's transaction (the e-mail leaves after commit)."""
+    from qiao.resources.emails import send_invitation_email
 
-    authorship_id = authorship.pk
-    transaction.on_commit(lambda: send_invitation_email.enqueue(authorship_id))
+    send_invitation_email(authorship)
 
 
 def _check_organizations(
