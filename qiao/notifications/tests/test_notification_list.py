@@ -11,10 +11,11 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
 from qiao.accounts.models import User
+from qiao.core.testing.factories import UserFactory
 from qiao.notifications.models import Notification
 from qiao.notifications.views import PAGE_SIZE
 
-PERSONAS = ("secretariat", "broker", "cn_rep", "ru_rep", "outsider")
+PERSONAS = ("secretariat", "broker", "cn_rep", "ru_rep", "outsider", "student")
 
 
 def _notify(user: User, n: int = 1) -> list[Notification]:
@@ -24,6 +25,18 @@ def _notify(user: User, n: int = 1) -> list[Notification]:
         )
         for i in range(n)
     ]
+
+
+@pytest.fixture
+def student(db: None) -> User:
+    return UserFactory.create(student=True)
+
+
+@pytest.fixture
+def student_client(student: User) -> Client:
+    client = Client()
+    client.force_login(student)
+    return client
 
 
 def test_anonymous_is_sent_to_log_in(anon_client: Client, ru_rep: User) -> None:
