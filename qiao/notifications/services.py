@@ -56,7 +56,7 @@ def notify(
     parts = urlsplit(url)
     path = parts.path + (f"?{parts.query}" if parts.query else "")
     notification = Notification.objects.create(
-        recipient=recipient, subject=subject[:300], body=body.strip(), url=path
+        recipient=recipient, subject=subject[:300], body=body.strip(), url=path[:500]
     )
     if by_email and recipient.email:
         send = mail.send_email if email_now else send_email_later
