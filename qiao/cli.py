@@ -190,6 +190,7 @@ def cmd_demo(argv: Sequence[str]) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
+    from qiao.core.names import person_name
     from qiao.demo.loader import DEMO_PASSWORD, DEMO_USERS
 
     Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
@@ -209,7 +210,8 @@ def cmd_demo(argv: Sequence[str]) -> int:
     print(f"Qiao is running at {url}   (API docs: {url}api/docs/)")
     print(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for user in DEMO_USERS:
-        print(f"  {user.username:<16} {user.description} [{user.language}]")
+        name = person_name(user.first_name, user.last_name, user.username)
+        print(f"  {user.username:<16} {name}, {user.description} [{user.language}]")
     from qiao.careers.demo import DEMO_LOGINS
 
     for username, description, language in DEMO_LOGINS:

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "qiao.alliance_dashboard",
     "qiao.training",
     "qiao.assessment",
+    "qiao.notifications",
     "qiao.demo",
     "qiao.api",
 ]
@@ -99,6 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "qiao.notifications.context_processors.unread_notifications",
             ],
             "builtins": ["qiao.core.templatetags.people"],
         },

@@ -28,6 +28,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("qiao.exchange.urls")),
     path("", include("qiao.deals.urls")),
     path("", include("qiao.alerts.urls")),
+    path("", include("qiao.notifications.urls")),
     path("", include("qiao.dashboards.urls")),
     path("", include("qiao.surveys.urls")),
     path("", include("qiao.core.urls")),

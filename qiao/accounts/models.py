@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken
 
+from qiao.core.names import user_name
+
 
 class Role(models.TextChoices):
     SECRETARIAT = "secretariat", _("Secretariat")
@@ -44,6 +46,11 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        # A person is shown by name wherever a template or a form prints the user; the login
+        # name is for logging in (qiao.core.names).
+        return user_name(self)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # set_password() leaves the new password in _password until the save (Django's own

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -22,6 +21,7 @@ from qiao.alerts.models import AlertDelivery, Frequency, SavedSearch
 from qiao.core.errors import NotAllowed
 from qiao.core.languages import ContentLanguage
 from qiao.exchange.models import DevelopmentStage, Profile, ProfileKind, Sector
+from qiao.notifications.services import notify
 from qiao.organizations.models import Country
 
 if TYPE_CHECKING:
@@ -165,19 +165,27 @@ def render_alert(search: SavedSearch, profiles: list[Profile]) -> tuple[str, str
 
 
 def _send_alert(search: SavedSearch, profiles: list[Profile]) -> None:
+    """Sent inside the claiming transaction: a failed send rolls the claim (and the in-app
+    notification) back, so the next run retries instead of losing the alert."""
     subject, text, html = render_alert(search, profiles)
     unsubscribe_url = _absolute(reverse("alerts:unsubscribe", args=[unsubscribe_token(search)]))
-    message = EmailMultiAlternatives(
-        subject,
-        text,
-        to=[search.user.email],
+    about = (
+        reverse("exchange:profile", args=[profiles[0].pk])
+        if len(profiles) == 1
+        else reverse("alerts:list")
+    )
+    notify(
+        recipient=search.user,
+        subject=subject,
+        body=text,
+        url=about,
+        html=html,
         headers={
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
+        email_now=True,
     )
-    message.attach_alternative(html, "text/html")
-    message.send()
 
 
 def alerts_send(*, frequency: str, now: datetime | None = None) -> int:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils import translation
 from django.utils.encoding import force_bytes
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from qiao.accounts.models import Role, User
 from qiao.alliance.models import ApplicationStatus, MembershipApplication
+from qiao.notifications.services import notify, send_email_later
 
 KINDS = ("received", "more_info", "rejected", "approved")
 
@@ -25,7 +25,9 @@ def _status_link(application: MembershipApplication) -> str:
     return _link(reverse("alliance:application-status", args=[application.token]))
 
 
-def _compose(application: MembershipApplication, kind: str) -> tuple[str, str]:
+def _compose(
+    application: MembershipApplication, kind: str, *, password_link: bool = True
+) -> tuple[str, str]:
     name = application.display_name()
     greeting = _("Dear %(name)s,") % {"name": application.rep_name}
     status = _("Follow your application here: %(url)s") % {"url": _status_link(application)}
@@ -72,7 +74,7 @@ def _compose(application: MembershipApplication, kind: str) -> tuple[str, str]:
             % {"organisation": name},
         ]
         user = application.representative
-        if user is not None:
+        if user is not None and password_link:
             uid = urlsafe_base64_encode(force_bytes(user.pk))
             token = default_token_generator.make_token(user)
             lines.append(
@@ -89,21 +91,29 @@ def _compose(application: MembershipApplication, kind: str) -> tuple[str, str]:
 
 
 def send_application_email(application: MembershipApplication, kind: str) -> None:
+    """The applicant is an address, not (yet) an account: by e-mail only. Once approved, the
+    new representative also finds the welcome in the app, without the password link (a
+    one-time secret that belongs in the mailbox, not in the database)."""
     with translation.override(application.language):
         subject, body = _compose(application, kind)
-    send_mail(subject, body, None, [application.rep_email])
+    send_email_later(to=application.rep_email, subject=subject, body=body)
+    user = application.representative
+    if kind == "approved" and user is not None:
+        with translation.override(user.preferred_language):
+            subject, body = _compose(application, kind, password_link=False)
+        url = reverse("alliance:member", args=[application.organization_id])
+        notify(recipient=user, subject=subject, body=body, url=url, by_email=False)
     if kind == "received":
         notify_secretariat(application)
 
 
 def notify_secretariat(application: MembershipApplication) -> None:
     """Each secretariat member is told in their own language."""
-    for user in User.objects.filter(role=Role.SECRETARIAT, is_active=True).exclude(email=""):
+    url = reverse("alliance:review-detail", args=[application.pk])
+    for user in User.objects.filter(role=Role.SECRETARIAT, is_active=True):
         with translation.override(user.preferred_language):
             subject = _("New membership application: %(organisation)s") % {
                 "organisation": application.display_name()
             }
-            body = _("Review it here: %(url)s") % {
-                "url": _link(reverse("alliance:review-detail", args=[application.pk]))
-            }
-        send_mail(subject, body + "\n", None, [user.email])
+            body = _("Review it here: %(url)s") % {"url": _link(url)}
+        notify(recipient=user, subject=subject, body=body + "\n", url=url)

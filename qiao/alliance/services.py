@@ -80,10 +80,11 @@ def _record(
 
 
 def _send_after_commit(application: MembershipApplication, kind: str) -> None:
-    from qiao.alliance.tasks import send_application_email
+    """In the caller's transaction: the secretariat's and the new representative's
+    notifications exist exactly when the change does; every e-mail leaves after commit."""
+    from qiao.alliance.emails import send_application_email
 
-    application_id = application.pk
-    transaction.on_commit(lambda: send_application_email.enqueue(application_id, kind))
+    send_application_email(application, kind)
 
 
 def _attach(application: MembershipApplication, uploads: Sequence[Upload]) -> None:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from qiao.assessment.models import Certificate
+from qiao.notifications.services import notify
 
 
 def _link(name: str, *args: object) -> str:
@@ -17,8 +17,6 @@ def _link(name: str, *args: object) -> str:
 
 def send_certificate_email(certificate: Certificate) -> None:
     user = certificate.enrolment.user
-    if not user.email:
-        return
     with translation.override(user.preferred_language):
         values = {"programme": certificate.programme(), "number": certificate.number}
         subject = _("Your certificate for %(programme)s") % values
@@ -30,13 +28,11 @@ def send_certificate_email(certificate: Certificate) -> None:
             % values
         )
         url = _link("assessment:cohort", certificate.enrolment.cohort_id)
-    send_mail(subject, f"{body}\n\n{url}\n", None, [user.email])
+    notify(recipient=user, subject=subject, body=f"{body}\n\n{url}\n", url=url)
 
 
 def send_revocation_email(certificate: Certificate) -> None:
     user = certificate.enrolment.user
-    if not user.email:
-        return
     with translation.override(user.preferred_language):
         values = {"number": certificate.number}
         subject = _("Your certificate %(number)s was revoked") % values
@@ -48,4 +44,4 @@ def send_revocation_email(certificate: Certificate) -> None:
             % values
         )
         url = _link("assessment:verify-number", certificate.number)
-    send_mail(subject, f"{body}\n\n{url}\n", None, [user.email])
+    notify(recipient=user, subject=subject, body=f"{body}\n\n{url}\n", url=url)

@@ -404,14 +404,11 @@ def certificate_revoke(*, actor: User, certificate: Certificate, reason: str) ->
         CertificateEvent.objects.create(
             certificate=locked, kind=CertificateEventKind.REVOKED, actor=actor, note=reason
         )
-        certificate_id = locked.pk
+        # In the revocation's transaction: the holder's notification exists exactly when the
+        # revocation does (the e-mail leaves after commit).
+        from qiao.assessment.emails import send_revocation_email
 
-        def notify() -> None:
-            from qiao.assessment.tasks import send_revocation_email
-
-            send_revocation_email.enqueue(certificate_id)
-
-        transaction.on_commit(notify)
+        send_revocation_email(locked)
     return locked
 
 

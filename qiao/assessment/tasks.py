@@ -16,9 +16,3 @@ def render_and_announce_certificate(certificate_id: int) -> None:
         return
     certificate = services.certificate_render(certificate=certificate)
     emails.send_certificate_email(certificate)
-
-
-@task()
-def send_revocation_email(certificate_id: int) -> None:
-    certificate = Certificate.objects.select_related("enrolment__user").get(pk=certificate_id)
-    emails.send_revocation_email(certificate)

@@ -28,7 +28,7 @@ from qiao.organizations.models import Organization
 
 DATA = Path(__file__).resolve().parent.parent / "demo_data" / "careers.json"
 # An employer representative for the posting that has sample applications.
-EMPLOYER_USER = ("employer.vladivostok", "vladivostok-ship-sample", "ru")
+EMPLOYER_USER = ("employer.vladivostok", "vladivostok-ship-sample", "ru", "Сергей", "Морозов")
 
 
 # Shown by `qiao demo` next to the other demo logins.
@@ -69,9 +69,16 @@ def _user(
 def load_careers(*, password: str, actor: User) -> CareersSummary:
     data = json.loads(DATA.read_text(encoding="utf-8"))
     orgs = {o.key: o for o in Organization.objects.exclude(key=None)}
-    username, org_key, language = EMPLOYER_USER
+    username, org_key, language, first_name, last_name = EMPLOYER_USER
     with transaction.atomic():
-        _user(username, password=password, language=language, organization=orgs[org_key])
+        _user(
+            username,
+            password=password,
+            language=language,
+            organization=orgs[org_key],
+            first_name=first_name,
+            last_name=last_name,
+        )
         students = {
             s["username"]: _user(
                 s["username"],

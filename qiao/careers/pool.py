@@ -8,6 +8,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from qiao.careers import notifications, ranking
@@ -55,7 +56,15 @@ def pool_rematch_posting(*, posting_id: int) -> int:
 
 def pool_send_digests() -> int:
     """One e-mail per candidate and one per employer representative listing the matches not
-    yet sent; returns the number of e-mails. Run daily (manage.py careers_digest)."""
+    yet sent; returns the number of e-mails. Run daily (manage.py careers_digest).
+
+    The notifications and the "notified" marks are written together: a digest is in the app
+    exactly when its matches count as sent (the e-mails leave after commit)."""
+    with transaction.atomic():
+        return _send_digests()
+
+
+def _send_digests() -> int:
     from qiao.accounts.models import User
 
     now = timezone.now()
@@ -68,7 +77,9 @@ def pool_send_digests() -> int:
         by_candidate[match.profile.user_id].append(match)
     for matches in by_candidate.values():
         user = matches[0].profile.user
-        sent += notifications.send_to(user, "digest_candidate", {"matches": matches})
+        sent += notifications.send_to(
+            user, "digest_candidate", {"matches": matches}, url=reverse("careers:recommended")
+        )
     by_employer: dict[int, list[PoolMatch]] = defaultdict(list)
     for match in pending.filter(employer_notified_at__isnull=True):
         by_employer[match.posting.employer_id].append(match)
@@ -79,13 +90,15 @@ def pool_send_digests() -> int:
             postings[match.posting_id] = (posting, count + 1)
         staff = User.objects.filter(organization_id=employer_id, is_active=True)
         sent += notifications.send_to_all(
-            staff, "digest_employer", {"postings": list(postings.values())}
+            staff,
+            "digest_employer",
+            {"postings": list(postings.values())},
+            url=reverse("careers:my-postings"),
         )
-    with transaction.atomic():
-        PoolMatch.objects.filter(pk__in=[m.pk for ms in by_candidate.values() for m in ms]).update(
-            candidate_notified_at=now
-        )
-        PoolMatch.objects.filter(pk__in=[m.pk for ms in by_employer.values() for m in ms]).update(
-            employer_notified_at=now
-        )
+    PoolMatch.objects.filter(pk__in=[m.pk for ms in by_candidate.values() for m in ms]).update(
+        candidate_notified_at=now
+    )
+    PoolMatch.objects.filter(pk__in=[m.pk for ms in by_employer.values() for m in ms]).update(
+        employer_notified_at=now
+    )
     return sent

@@ -16,6 +16,7 @@ from qiao.careers.models import (
     TalentProfile,
 )
 from qiao.core.languages import ContentLanguage
+from qiao.core.names import user_name
 from qiao.organizations.models import Country
 
 
@@ -160,7 +161,7 @@ class ApplicationSerializer(ReadModelSerializer[Application]):
 
     def get_candidate_name(self, obj: Application) -> str | None:
         user = obj.candidate
-        return (user.get_full_name() or user.username) if user else None
+        return user_name(user) if user else None
 
 
 class ApplyInputSerializer(serializers.Serializer[Any]):

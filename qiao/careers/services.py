@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -495,24 +496,22 @@ def _employer_staff(posting: Posting) -> list[User]:
 
 
 def _notify_status(application: Application, actor: User) -> None:
-    """After commit: tell the other side about the new status, each in their own language."""
+    """Tell the other side about the new status, each in their own language (in the caller's
+    transaction; the e-mails leave after commit)."""
     from qiao.careers import notifications
 
-    application_id = application.pk
-    actor_id = actor.pk
-
-    def send() -> None:
-        app = Application.objects.select_related("posting__employer", "candidate").get(
-            pk=application_id
+    app = Application.objects.select_related("posting__employer", "candidate").get(
+        pk=application.pk
+    )
+    context = {"application": app, "posting": app.posting}
+    url = reverse("careers:application", args=[app.pk])
+    if app.candidate_id is not None and app.candidate_id != actor.pk:
+        assert app.candidate is not None
+        notifications.send_to(app.candidate, "status_changed", context, url=url)
+    if app.candidate_id == actor.pk:
+        notifications.send_to_all(
+            _employer_staff(app.posting), "candidate_update", context, url=url
         )
-        context = {"application": app, "posting": app.posting}
-        if app.candidate_id is not None and app.candidate_id != actor_id:
-            assert app.candidate is not None
-            notifications.send_to(app.candidate, "status_changed", context)
-        if app.candidate_id == actor_id:
-            notifications.send_to_all(_employer_staff(app.posting), "candidate_update", context)
-
-    transaction.on_commit(send)
 
 
 def _record_application(application: Application, actor: User | None, from_status: str) -> None:

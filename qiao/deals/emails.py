@@ -6,9 +6,10 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
+
+from qiao.notifications.services import notify
 
 if TYPE_CHECKING:
     from qiao.accounts.models import User
@@ -28,13 +29,14 @@ def render_email(template: str, recipient: User, context: dict[str, Any]) -> tup
 
 
 def send_to(users: Iterable[User], template: str, context: dict[str, Any]) -> int:
-    sent = 0
+    """Tell each active user once (in the app now, by e-mail after commit); returns how many."""
+    told = 0
     seen: set[int] = set()
     for user in users:
-        if not user.email or not user.is_active or user.pk in seen:
+        if not user.is_active or user.pk in seen:
             continue
         seen.add(user.pk)
         subject, body = render_email(template, user, context)
-        send_mail(subject, body, None, [user.email])
-        sent += 1
-    return sent
+        notify(recipient=user, subject=subject, body=body, url=context.get("url", ""))
+        told += 1
+    return told

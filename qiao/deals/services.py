@@ -106,18 +106,18 @@ def interest_express(*, actor: User, profile: Profile, message: str) -> Interest
         message=message,
         language=_message_language(message, actor),
     )
-    try:
-        with transaction.atomic():
-            interest.save()
-    except IntegrityError as duplicate:
-        raise ServiceError(
-            _("Your organisation has already expressed interest in this profile.")
-        ) from duplicate
-    url = emails.absolute_url(reverse("deals:interest", args=[interest.pk]))
-    recipients = deciders_for(profile)
-    transaction.on_commit(
-        lambda: emails.send_to(recipients, "interest_received", {"interest": interest, "url": url})
-    )
+    with transaction.atomic():  # the deciders' notifications exist exactly when the interest does
+        try:
+            with transaction.atomic():
+                interest.save()
+        except IntegrityError as duplicate:
+            raise ServiceError(
+                _("Your organisation has already expressed interest in this profile.")
+            ) from duplicate
+        url = emails.absolute_url(reverse("deals:interest", args=[interest.pk]))
+        emails.send_to(
+            deciders_for(profile), "interest_received", {"interest": interest, "url": url}
+        )
     return interest
 
 
@@ -139,21 +139,21 @@ def interest_decide(
         locked.decision_reason = reason
         locked.save()
         deal = deal_open(actor=actor, interest=locked) if approve else None
-    interest.refresh_from_db()
-    profile = interest.profile
-    context: dict[str, Any] = {"interest": interest, "deal": deal}
-    if deal is not None:
-        context["url"] = emails.absolute_url(reverse("deals:deal", args=[deal.pk]))
-        owner_contacts = organization_contacts(profile.organization_id)
-        partner_contacts = organization_contacts(interest.organization_id)
-        context["owner_contacts"] = owner_contacts
-        context["partner_contacts"] = partner_contacts
-        recipients = owner_contacts + partner_contacts + ([deal.broker] if deal.broker else [])
-        transaction.on_commit(lambda: emails.send_to(recipients, "introduction", context))
-    else:
-        context["url"] = emails.absolute_url(reverse("deals:interest", args=[interest.pk]))
-        senders = [interest.created_by] if interest.created_by else []
-        transaction.on_commit(lambda: emails.send_to(senders, "interest_declined", context))
+        interest.refresh_from_db()
+        profile = interest.profile
+        context: dict[str, Any] = {"interest": interest, "deal": deal}
+        if deal is not None:
+            context["url"] = emails.absolute_url(reverse("deals:deal", args=[deal.pk]))
+            owner_contacts = organization_contacts(profile.organization_id)
+            partner_contacts = organization_contacts(interest.organization_id)
+            context["owner_contacts"] = owner_contacts
+            context["partner_contacts"] = partner_contacts
+            recipients = owner_contacts + partner_contacts + ([deal.broker] if deal.broker else [])
+            emails.send_to(recipients, "introduction", context)
+        else:
+            context["url"] = emails.absolute_url(reverse("deals:interest", args=[interest.pk]))
+            senders = [interest.created_by] if interest.created_by else []
+            emails.send_to(senders, "interest_declined", context)
     return interest
 
 
@@ -208,7 +208,7 @@ def pass_record(*, actor: User, profile: Profile, reason: str, comment: str = ""
             )
             url = emails.absolute_url(reverse("exchange:profile", args=[profile.pk]))
             context = {"passed": passed, "profile": profile, "url": url}
-            transaction.on_commit(lambda: emails.send_to(recipients, "pass_reported", context))
+            emails.send_to(recipients, "pass_reported", context)
     return passed
 
 
@@ -462,11 +462,11 @@ def deals_send_reminders(*, now: datetime | None = None) -> int:
             locked.reminder_sent_for = locked.deadline
             locked.save(update_fields=["reminder_sent_for"])
             _event(locked, None, DealEventKind.REMINDER, new=locked.deadline.isoformat())
-        recipients = [deal.broker] if deal.broker else _secretariat()
-        context = {
-            "deal": deal,
-            "overdue": deal.deadline is not None and deal.deadline < today,
-            "url": emails.absolute_url(reverse("deals:deal", args=[deal.pk])),
-        }
-        sent += emails.send_to(recipients, "deal_reminder", context)
+            recipients = [deal.broker] if deal.broker else _secretariat()
+            context = {
+                "deal": deal,
+                "overdue": deal.deadline is not None and deal.deadline < today,
+                "url": emails.absolute_url(reverse("deals:deal", args=[deal.pk])),
+            }
+            sent += emails.send_to(recipients, "deal_reminder", context)
     return sent

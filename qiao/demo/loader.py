@@ -37,20 +37,39 @@ class DemoUser:
     language: str
     organization: str | None
     description: str
+    # Each persona's name in their own script: nobody is shown by a login name such as "broker".
+    first_name: str
+    last_name: str
 
 
 DEMO_USERS = (
     DemoUser(
-        "secretariat", Role.SECRETARIAT, "zh-hans", "harbin-tech-market", "secretariat (admin)"
+        "secretariat",
+        Role.SECRETARIAT,
+        "zh-hans",
+        "harbin-tech-market",
+        "secretariat (admin)",
+        "洋",
+        "刘",
     ),
-    DemoUser("broker", Role.BROKER, "zh-hans", "harbin-intl-stc", "technology manager"),
-    DemoUser("rep.harbin", Role.REPRESENTATIVE, "zh-hans", "hit-sample", "Chinese representative"),
+    DemoUser("broker", Role.BROKER, "zh-hans", "harbin-intl-stc", "technology manager", "静", "陈"),
+    DemoUser(
+        "rep.harbin",
+        Role.REPRESENTATIVE,
+        "zh-hans",
+        "hit-sample",
+        "Chinese representative",
+        "明",
+        "张",
+    ),
     DemoUser(
         "rep.khabarovsk",
         Role.REPRESENTATIVE,
         "ru",
         "khabarovsk-wood-sample",
         "Russian representative",
+        "Иван",
+        "Петров",
     ),
     DemoUser(
         "rep.almaty",
@@ -58,6 +77,8 @@ DEMO_USERS = (
         "en",
         "almaty-logistics-sample",
         "English-speaking representative",
+        "Aigerim",
+        "Saparova",
     ),
 )
 
@@ -125,6 +146,7 @@ def load_users() -> list[User]:
         user, created = User.objects.get_or_create(username=spec.username)
         user.role = spec.role
         user.preferred_language = spec.language
+        user.first_name, user.last_name = spec.first_name, spec.last_name
         user.organization = organization
         user.email = f"{spec.username}@demo.qiao.example"
         user.is_staff = user.is_superuser = spec.role == Role.SECRETARIAT

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from qiao.accounts.models import User
 from qiao.events.models import HOLDS_A_SEAT, Event, Meeting, Registration, RegistrationStatus
+from qiao.notifications.services import notify
 from qiao.organizations.models import Organization
 
 KINDS = ("requested", "accepted", "declined", "cancelled")
@@ -19,7 +19,7 @@ def _recipients(meeting: Meeting, organization: Organization) -> list[User]:
     registered = Registration.objects.filter(
         event=meeting.event, organization=organization, status=RegistrationStatus.APPROVED
     ).values("user_id")
-    return list(User.objects.filter(pk__in=registered, is_active=True).exclude(email=""))
+    return list(User.objects.filter(pk__in=registered, is_active=True))
 
 
 def send_meeting_email(meeting: Meeting, kind: str) -> None:
@@ -52,14 +52,12 @@ def send_meeting_email(meeting: Meeting, kind: str) -> None:
                 )
                 if line
             )
-        send_mail(subject, body + "\n", None, [user.email])
+        notify(recipient=user, subject=subject, body=body + "\n", url=url)
 
 
 def send_registration_email(registration: Registration) -> None:
     """The secretariat's decision on a registration that needed approval."""
     user = registration.user
-    if not user.email:
-        return
     with translation.override(user.preferred_language):
         values = {"event": registration.event.title()}
         if registration.status == RegistrationStatus.APPROVED:
@@ -70,17 +68,15 @@ def send_registration_email(registration: Registration) -> None:
             body = _("Reason: %(reason)s") % {"reason": registration.reason}
         url = settings.BASE_URL.rstrip("/") + reverse("events:detail", args=[registration.event_id])
         body = f"{body}\n\n{url}\n"
-    send_mail(subject, body, None, [user.email])
+    notify(recipient=user, subject=subject, body=body, url=url)
 
 
 def send_cancellation_emails(event: Event) -> int:
     """Everyone who held a place (registered or waiting for approval) hears of the
     cancellation in their own language; returns how many were told."""
-    registrations = (
-        event.registrations.filter(status__in=HOLDS_A_SEAT, user__is_active=True)
-        .exclude(user__email="")
-        .select_related("user")
-    )
+    registrations = event.registrations.filter(
+        status__in=HOLDS_A_SEAT, user__is_active=True
+    ).select_related("user")
     url = settings.BASE_URL.rstrip("/") + reverse("events:detail", args=[event.pk])
     sent = 0
     for registration in registrations:
@@ -97,6 +93,6 @@ def send_cancellation_emails(event: Event) -> int:
                     url,
                 )
             )
-        send_mail(subject, body + "\n", None, [user.email])
+        notify(recipient=user, subject=subject, body=body + "\n", url=url)
         sent += 1
     return sent

@@ -31,10 +31,11 @@ from qiao.organizations.models import Organization
 
 
 def _notify(meeting: Meeting, kind: str) -> None:
-    from qiao.events.tasks import send_meeting_email
+    """In the caller's transaction: the notifications exist exactly when the change does (the
+    e-mails leave after commit)."""
+    from qiao.events.emails import send_meeting_email
 
-    meeting_id = meeting.pk
-    transaction.on_commit(lambda: send_meeting_email.enqueue(meeting_id, kind))
+    send_meeting_email(meeting, kind)
 
 
 # --- registration ----------------------------------------------------------------------------
@@ -94,10 +95,9 @@ def registration_decide(
         locked.status = RegistrationStatus.APPROVED if approve else RegistrationStatus.REJECTED
         locked.reason = reason
         locked.save()
-        from qiao.events.tasks import send_registration_email
+        from qiao.events.emails import send_registration_email
 
-        registration_id = locked.pk
-        transaction.on_commit(lambda: send_registration_email.enqueue(registration_id))
+        send_registration_email(locked)
     return locked
 
 
@@ -360,8 +360,7 @@ def event_cancel(*, actor: User, event: Event, reason: str) -> Event:
         active = Meeting.objects.filter(event=locked, status__in=ACTIVE_MEETING)
         MeetingSeat.objects.filter(meeting__in=active).update(active=False)
         active.update(status=MeetingStatus.CANCELLED, reason=reason, updated_at=timezone.now())
-        from qiao.events.tasks import send_cancellation_emails
+        from qiao.events.emails import send_cancellation_emails
 
-        event_id = locked.pk
-        transaction.on_commit(lambda: send_cancellation_emails.enqueue(event_id))
+        send_cancellation_emails(locked)
     return locked

@@ -3,27 +3,28 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from qiao.core.names import user_name
+from qiao.notifications.services import notify
 from qiao.resources.models import Authorship, AuthorStatus
 
 
 def send_invitation_email(authorship: Authorship) -> None:
     user = authorship.user
-    if authorship.status != AuthorStatus.INVITED or not user.email:
+    if authorship.status != AuthorStatus.INVITED:
         return
     inviter = authorship.invited_by
     url = settings.BASE_URL.rstrip("/") + reverse("resources:library")
     with translation.override(user.preferred_language):
         values = {
-            "who": (inviter.get_full_name() or inviter.username) if inviter else _("A member"),
+            "who": user_name(inviter) if inviter else _("A member"),
             "title": authorship.resource.shown(user.preferred_language).title,
         }
         subject = _("%(who)s invites you to co-author %(title)s") % values
         body = _("Accept or decline the invitation in the teaching-resource library: %(url)s") % {
             "url": url
         }
-    send_mail(subject, body + "\n", None, [user.email])
+    notify(recipient=user, subject=subject, body=body + "\n", url=url)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from qiao.accounts.models import User
 from qiao.alliance.models import Membership, MembershipStatus
 from qiao.core.errors import NotAllowed, ServiceError
+from qiao.core.names import user_name
 from qiao.resources import permissions
 from qiao.resources.files import check_resource_file
 from qiao.resources.models import (
@@ -74,10 +75,10 @@ def _reindex(resource: Resource) -> None:
 
 
 def _email_invitation(authorship: Authorship) -> None:
-    from qiao.resources.tasks import send_invitation_email
+    """In the invitation's transaction (the e-mail leaves after commit)."""
+    from qiao.resources.emails import send_invitation_email
 
-    authorship_id = authorship.pk
-    transaction.on_commit(lambda: send_invitation_email.enqueue(authorship_id))
+    send_invitation_email(authorship)
 
 
 def _check_organizations(
@@ -245,7 +246,7 @@ def coauthor_invite(*, actor: User, resource: Resource, who: str) -> Authorship:
             defaults={"status": AuthorStatus.INVITED, "invited_by": actor},
         )
         Resource.objects.filter(pk=resource.pk).update(co_developed=True)
-        _log(locked, actor, ChangeAction.INVITED, note=user.get_full_name() or user.username)
+        _log(locked, actor, ChangeAction.INVITED, note=user_name(user))
         _email_invitation(authorship)
     return authorship
 

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
@@ -21,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from qiao.core.errors import NotAllowed, ServiceError
+from qiao.notifications.mail import send_email
 from qiao.surveys import permissions
 from qiao.surveys.models import (
     AnswerFile,
@@ -126,7 +126,8 @@ def render_invitation(invitation: Invitation) -> tuple[str, str]:
 
 def _send_invitation(invitation: Invitation) -> None:
     subject, body = render_invitation(invitation)
-    send_mail(subject, body, None, [invitation.email])
+    # An invited enterprise answers without an account: e-mail only, nothing in the app.
+    send_email(to=invitation.email, subject=subject, body=body)
 
 
 # --- answering -------------------------------------------------------------------------------

@@ -57,10 +57,10 @@ MODULES = (
 
 # username, first name, last name, organisation key, UI language
 LECTURERS = (
-    ("lecturer.tsinghua", "Wei", "Zhang (sample)", "tsinghua-russia", "zh-hans"),
-    ("lecturer.mipt", "Irina", "Sokolova (sample)", "mipt", "ru"),
-    ("lecturer.spbpu", "Pavel", "Orlov (sample)", "spbpu", "ru"),
-    ("lecturer.alliance", "Olga", "Kuznetsova (sample)", "instrument-ict-alliance", "ru"),
+    ("lecturer.tsinghua", "伟", "张", "tsinghua-russia", "zh-hans"),
+    ("lecturer.mipt", "Ирина", "Соколова", "mipt", "ru"),
+    ("lecturer.spbpu", "Павел", "Орлов", "spbpu", "ru"),
+    ("lecturer.alliance", "Ольга", "Кузнецова", "instrument-ict-alliance", "ru"),
 )
 
 # day offset, start, end, zone, area, lecturer index, zh, ru, en, place, online link
@@ -193,7 +193,8 @@ def load_training(*, password: str, trainees: list[User]) -> int:
         )
         if created:
             user.set_password(password)
-            user.save()
+        user.first_name, user.last_name = first, last  # an older demo database gets the names too
+        user.save()
         lecturers.append(
             Lecturer.objects.create(cohort=cohort, user=user, organization=organizations[key])
         )

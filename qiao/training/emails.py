@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from qiao.notifications.services import notify
 from qiao.training.models import ApplicationStatus, Enrolment
 
 
 def send_decision_email(enrolment: Enrolment) -> None:
     user = enrolment.user
-    if not user.email:
-        return
     with translation.override(user.preferred_language):
         values = {"cohort": enrolment.cohort.title()}
         subject, body = {
@@ -32,4 +30,4 @@ def send_decision_email(enrolment: Enrolment) -> None:
             ),
         }[ApplicationStatus(enrolment.status)]
         url = settings.BASE_URL.rstrip("/") + reverse("training:cohort", args=[enrolment.cohort_id])
-    send_mail(subject, f"{body}\n\n{url}\n", None, [user.email])
+    notify(recipient=user, subject=subject, body=f"{body}\n\n{url}\n", url=url)

@@ -52,10 +52,11 @@ DECISIONS = (ApplicationStatus.ACCEPTED, ApplicationStatus.WAITLISTED, Applicati
 
 
 def _notify_decision(enrolment: Enrolment) -> None:
-    from qiao.training.tasks import send_decision_email
+    """In the decision's transaction: the applicant's notification exists exactly when the
+    decision does (the e-mail leaves after commit)."""
+    from qiao.training.emails import send_decision_email
 
-    enrolment_id = enrolment.pk
-    transaction.on_commit(lambda: send_decision_email.enqueue(enrolment_id))
+    send_decision_email(enrolment)
 
 
 def local_to_utc(day: date, at: time, time_zone: str) -> datetime:

@@ -137,6 +137,11 @@ def test_approval_makes_a_member_with_an_account_and_welcomes_in_their_language(
     assert welcome.to == ["anna@amur-college.example"]
     assert "Добро пожаловать в альянс" in welcome.subject
     assert "/accounts/password/reset/" in welcome.body
+    # The new representative also finds the welcome in the app, without the password link.
+    (in_app,) = user.notifications.all()
+    assert in_app.subject == welcome.subject
+    assert "/accounts/password/" not in in_app.body
+    assert in_app.url == reverse("alliance:member", args=[organization.pk])
     # The member appears in the public directory.
     assert Client().get(reverse("alliance:member", args=[organization.pk])).status_code == 200
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -45,7 +46,8 @@ def test_publishing_rematches_pool_and_digests_go_to_both_sides(
     assert [m.profile for m in matches] == [student_profile]  # meets TORFL-1, opted in
     assert matches[0].score >= 30
 
-    assert pool.pool_send_digests() == 2
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        assert pool.pool_send_digests() == 2
     by_recipient = {m.to[0]: m for m in mail.outbox}
     assert "适合您的新岗位" in by_recipient[student.email].subject  # Chinese for the student
     assert posting.title in by_recipient[student.email].body
@@ -77,10 +79,15 @@ def test_already_applied_candidates_are_not_matched_again(
 
 
 def test_digest_command(
-    student: User, employer: User, student_profile: TalentProfile, posting: object
+    student: User,
+    employer: User,
+    student_profile: TalentProfile,
+    posting: object,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     PoolMatch.objects.create(posting=posting, profile=student_profile, score=55)  # type: ignore[misc]
-    call_command("careers_digest")
+    with django_capture_on_commit_callbacks(execute=True):  # e-mails leave after commit
+        call_command("careers_digest")
     assert sorted(m.to[0] for m in mail.outbox) == sorted([student.email, employer.email])
 
 
@@ -112,11 +119,16 @@ def test_daily_command_enqueues_the_housekeeping_task(
 
 
 def test_housekeeping_task_expires_then_sends_digests(
-    student: User, employer: User, student_profile: TalentProfile, posting: object
+    student: User,
+    employer: User,
+    student_profile: TalentProfile,
+    posting: object,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     from qiao.careers.tasks import daily_housekeeping
 
     PoolMatch.objects.create(posting=posting, profile=student_profile, score=55)  # type: ignore[misc]
-    result = daily_housekeeping.enqueue()  # the immediate backend in tests: the worker's run
+    with django_capture_on_commit_callbacks(execute=True):
+        result = daily_housekeeping.enqueue()  # the immediate backend in tests: the worker's run
     assert result.return_value == {"expired": 0, "digests": 2}
     assert sorted(m.to[0] for m in mail.outbox) == sorted([student.email, employer.email])

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -23,13 +24,17 @@ def due_deal(deal: Deal, broker: User) -> Deal:
     return deal
 
 
-def test_command_sends_one_reminder_per_deadline(due_deal: Deal, broker: User) -> None:
+def test_command_sends_one_reminder_per_deadline(
+    due_deal: Deal, broker: User, django_capture_on_commit_callbacks: Any
+) -> None:
     out = StringIO()
-    call_command("send_deal_reminders", stdout=out)
+    with django_capture_on_commit_callbacks(execute=True):  # e-mails leave after commit
+        call_command("send_deal_reminders", stdout=out)
     assert "1 reminder(s) sent" in out.getvalue()
     assert [m.to for m in mail.outbox] == [[broker.email]]
     assert f"/deals/{due_deal.pk}/" in mail.outbox[0].body
-    call_command("send_deal_reminders", stdout=StringIO())
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_deal_reminders", stdout=StringIO())
     assert len(mail.outbox) == 1  # not again for the same deadline
     assert DealEvent.objects.filter(deal=due_deal, kind="reminder").count() == 1
 
@@ -52,15 +57,21 @@ def test_far_deadlines_and_closed_deals_get_none(deal: Deal, broker: User) -> No
     assert services.deals_send_reminders() == 0
 
 
-def test_overdue_reminder_in_the_brokers_language(due_deal: Deal, broker: User) -> None:
+def test_overdue_reminder_in_the_brokers_language(
+    due_deal: Deal, broker: User, django_capture_on_commit_callbacks: Any
+) -> None:
     broker.preferred_language = UILanguage.RU
     broker.save()
     Deal.objects.filter(pk=due_deal.pk).update(deadline=timezone.localdate() - timedelta(days=1))
-    services.deals_send_reminders()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.deals_send_reminders()
     assert mail.outbox[0].subject.startswith("Срок истёк")
 
 
-def test_the_task_runs_the_same_service(due_deal: Deal) -> None:
-    result = send_deal_reminders.enqueue()
+def test_the_task_runs_the_same_service(
+    due_deal: Deal, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        result = send_deal_reminders.enqueue()
     assert result.return_value == 1
     assert len(mail.outbox) == 1
