@@ -11,7 +11,8 @@ one page, so a list is followed through its first item only. On every page it re
 - in zh-hans and ru, visible interface text equal to a catalog msgid that has a different
   translation in that language (text inside an element with its own `lang`, i.e. user content,
   is ignored);
-- any request to a host other than the server (aborted, so the crawl never waits on it).
+- any request to a host other than the server (aborted, so the crawl never waits on it), and
+  any the Content-Security-Policy stopped before it was made (Chromium logs those).
 
 Test support only (see qiao/core/tests/test_crawl.py and docs/testing.md).
 """
@@ -30,7 +31,15 @@ from django.conf import settings
 from django.urls import Resolver404, resolve
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Page, Request, Response, Route
+    from playwright.sync_api import (
+        Browser,
+        BrowserContext,
+        ConsoleMessage,
+        Page,
+        Request,
+        Response,
+        Route,
+    )
 
 DESKTOP = 1280
 PHONE = 390
@@ -106,6 +115,8 @@ PAGE_FACTS = """
 def local(url: str) -> str:
     """A URL on the server as its path and query, for short report lines."""
     parts = urlsplit(url)
+    if parts.hostname not in (None, "localhost", "127.0.0.1"):
+        return url
     return (parts.path + (f"?{parts.query}" if parts.query else "")) or url
 
 
@@ -230,6 +241,7 @@ class Persona:
     def page(self) -> Page:
         if self._page is None:
             self._page = self.context.new_page()
+            self._page.on("console", self._console)
         return self._page
 
     def close(self) -> None:
@@ -256,6 +268,11 @@ class Persona:
     def _outside(self, route: Route) -> None:
         self.problem("request to another host", self._current, route.request.url[:120])
         route.abort()
+
+    def _console(self, message: ConsoleMessage) -> None:
+        # The Content-Security-Policy stops most outside requests before they are made.
+        if "Content Security Policy" in message.text:
+            self.problem("blocked by the content security policy", self._current, message.text)
 
     def _response(self, response: Response) -> None:
         request: Request = response.request
