@@ -30,7 +30,10 @@ from urllib.parse import urljoin, urlsplit
 from django.conf import settings
 from django.urls import Resolver404, resolve
 
+from qiao.core.testing.browser import add_session_cookie, new_context
+
 if TYPE_CHECKING:
+    from django.test import Client
     from playwright.sync_api import (
         Browser,
         BrowserContext,
@@ -138,6 +141,7 @@ class Reached:
     """A kind of page a persona reached, and the link that led there."""
 
     kind: str
+    template: str
     url: str
     source: str
 
@@ -161,19 +165,20 @@ def untranslated_msgids(language: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def page_kind(path: str) -> str:
-    """The kind of page a path is: the view it resolves to. The admin's pages are one kind per
-    page type (every model's changelist shares one template and one view)."""
+def page_kind(path: str) -> tuple[str, str]:
+    """The kind of page a path is, for exploring and for the per-language pass: the view it
+    resolves to. The admin's pages are explored once per app and page type (the field labels
+    differ per model) but share one template per page type (every changelist looks alike)."""
     try:
         match = resolve(path)
     except Resolver404:
-        return f"unresolved {path}"
+        return (f"unresolved {path}", f"unresolved {path}")
     name = match.view_name
     if match.namespace == "admin" and match.url_name:
         parts = match.url_name.rsplit("_", 2)
         if len(parts) == 3 and parts[2] in ADMIN_SUFFIXES:
-            return f"admin:{parts[2]}"
-    return name
+            return (f"admin:{parts[0]}:{parts[2]}", f"admin:{parts[2]}")
+    return (name, name)
 
 
 @dataclass
@@ -184,20 +189,11 @@ class Crawler:
     visits: int = 0
     _catalogs: dict[str, frozenset[str]] = field(default_factory=dict)
 
-    def context(self, *, persona: str, session: str | None) -> Persona:
-        from qiao.core.testing.browser import DEFAULT_TIMEOUT_MS
-
-        context = self.browser.new_context(
-            base_url=self.base_url,
-            viewport={"width": DESKTOP, "height": HEIGHTS[DESKTOP]},
-            locale="en-GB",
-            timezone_id="Asia/Harbin",
-        )
-        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-        if session is not None:
-            context.add_cookies(
-                [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": self.base_url}]
-            )
+    def context(self, *, persona: str, client: Client | None) -> Persona:
+        """A fresh context for a persona, logged in as `client` is (anonymous without)."""
+        context = new_context(self.browser, base_url=self.base_url)
+        if client is not None:
+            add_session_cookie(context, client, self.base_url)
         return Persona(self, persona, context)
 
     def catalog(self, language: str) -> frozenset[str]:
@@ -336,11 +332,11 @@ class Persona:
         seen: set[str] = set()
         while queue and len(self.reached) < limit:
             url, source = queue.popleft()
-            kind = page_kind(urlsplit(url).path)
+            kind, template = page_kind(urlsplit(url).path)
             if kind in seen:
                 continue
             seen.add(kind)
-            self.reached.append(Reached(kind, url, source))
+            self.reached.append(Reached(kind, template, url, source))
             queue.extend((link, url) for link in self.visit(url, source=source))
         if queue and len(self.reached) >= limit:
             self.problem("crawl limit", "/", f"stopped after {limit} kinds of page")

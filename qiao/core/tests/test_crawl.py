@@ -46,7 +46,7 @@ PERSONAS = (
 ANONYMOUS = "anonymous"
 REPORT = Path(settings.BASE_DIR) / "var" / "test-artifacts" / "crawl.txt"
 # Kinds of page one persona may reach before the crawl stops (a runaway link pattern).
-LIMIT = 150
+LIMIT = 250
 
 pytestmark = [
     pytest.mark.browser,
@@ -59,10 +59,10 @@ pytestmark = [
 ]
 
 
-def session_of(user: User) -> str:
+def logged_in(user: User) -> Client:
     client = Client()
     client.force_login(user)
-    return client.cookies[settings.SESSION_COOKIE_NAME].value
+    return client
 
 
 def test_every_persona_every_language_phone_and_desktop(
@@ -75,18 +75,18 @@ def test_every_persona_every_language_phone_and_desktop(
     people: dict[str, Persona] = {}
     for name in (ANONYMOUS, *PERSONAS):
         user = None if name == ANONYMOUS else User.objects.get(username=name)
-        person = crawler.context(persona=name, session=session_of(user) if user else None)
+        person = crawler.context(persona=name, client=logged_in(user) if user else None)
         person.use(language=user.preferred_language if user else "en", width=DESKTOP)
         person.explore(limit=LIMIT)
         people[name] = person
     explored = time.monotonic()
 
-    kinds = sorted({r.kind for p in people.values() for r in p.reached})
+    templates = sorted({r.template for p in people.values() for r in p.reached})
     for turn, language in enumerate(LANGUAGES):
         for person in people.values():
             person.use(language=language, width=PHONE)
-        for index, kind in enumerate(kinds):
-            holders = [(p, r) for p in people.values() for r in p.reached if r.kind == kind]
+        for index, template in enumerate(templates):
+            holders = [(p, r) for p in people.values() for r in p.reached if r.template == template]
             person, page = holders[(index + turn) % len(holders)]
             person.visit(page.url, source=page.source)
     for person in people.values():
@@ -95,7 +95,7 @@ def test_every_persona_every_language_phone_and_desktop(
     timing = (
         f"demo data {loaded - started:.0f} s, exploring {explored - loaded:.0f} s, "
         f"phone pass {time.monotonic() - explored:.0f} s; {crawler.visits} page loads, "
-        f"{len(kinds)} kinds of page"
+        f"{len(templates)} kinds of page"
     )
     explorations = "\n".join(
         f"{name} reached {len(p.reached)}: " + " ".join(r.kind for r in p.reached)
