@@ -15,7 +15,6 @@ Every problem is collected and the test fails once with the whole list.
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -51,11 +50,6 @@ LIMIT = 250
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
-    # TODO(issue 16): remove this switch once the crawl is green on main; it must then run
-    # in every default run (.ci/run). Until then: QIAO_CRAWL=1 pytest qiao/core/tests/test_crawl.py
-    pytest.mark.skipif(
-        os.environ.get("QIAO_CRAWL") != "1", reason="the crawl runs with QIAO_CRAWL=1 (issue 16)"
-    ),
 ]
 
 
