@@ -24,13 +24,21 @@ from qiao.search.collections.careers import (
     talent_document,
     talent_key,
 )
-from qiao.search.selectors import ids_filter, search_embed, search_match, search_text
+from qiao.search.selectors import (
+    ids_filter,
+    search_embed,
+    search_match,
+    search_text,
+    term_concepts,
+)
 from qiao.search.types import Explanation
 
-# Two skills, in any languages, count as the same when their embeddings are this close. On the
-# bundled multilingual model, translations of a skill name score 0.75-0.95 (сварка/焊接 0.78),
-# neighbouring trades about 0.5 (электромонтаж/焊接 0.52) and unrelated skills under 0.35
-# (qiao/careers/tests/test_ranking.py pins examples).
+# Two skills, in any languages, count as the same when the skill thesaurus puts them under one
+# concept (识图 = чтение чертежей) or, for skills it does not know, when their embeddings are
+# this close. On the bundled multilingual model, translations of a skill name score 0.75-0.95
+# (сварка/焊接 0.78), neighbouring trades about 0.5 (электромонтаж/焊接 0.52) and unrelated
+# skills under 0.35 (qiao/careers/tests/test_ranking.py pins examples); short trade jargon
+# scores low even when it is the same skill (识图/чтение чертежей 0.51), hence the thesaurus.
 SKILL_SIMILARITY = 0.55
 CANDIDATE_POOL = 500
 
@@ -125,24 +133,44 @@ def dates_met(posting: Posting, profile: TalentProfile) -> bool:
 def align_skills(
     wanted: list[str], offered: list[str]
 ) -> tuple[tuple[SkillPair, ...], tuple[str, ...]]:
-    """Each wanted skill paired with the closest offered one, across languages."""
+    """Each wanted skill paired with the same or the closest offered one, across languages.
+
+    The same skill: the same text, or one concept of the skill thesaurus (similarity 1.0; the
+    model scores short trade jargon too low, e.g. 识图 / чтение чертежей 0.51). Otherwise the
+    offered skill with the closest embedding, if at least SKILL_SIMILARITY."""
     wanted = [w for w in wanted if w.strip()]
     offered = [o for o in offered if o.strip()]
     if not wanted:
         return (), ()
     if not offered:
         return (), tuple(wanted)
-    vectors = search_embed(wanted + offered)
-    sims = vectors[: len(wanted)] @ vectors[len(wanted) :].T
+    concepts = term_concepts(wanted + offered)
+    offered_by_concept: dict[str, str] = {}
+    for skill, concept in zip(offered, concepts[len(wanted) :], strict=True):
+        if concept is not None:
+            offered_by_concept.setdefault(concept, skill)
+    same: dict[int, str] = {}
+    for i, (skill, concept) in enumerate(zip(wanted, concepts[: len(wanted)], strict=True)):
+        exact = [o for o in offered if o.casefold() == skill.casefold()]
+        if exact:
+            same[i] = exact[0]
+        elif concept in offered_by_concept:
+            same[i] = offered_by_concept[concept]
+    rest = [i for i in range(len(wanted)) if i not in same]
+    sims = np.zeros((0, len(offered)))
+    if rest:  # the model only for the skills the thesaurus does not settle
+        vectors = search_embed([wanted[i] for i in rest] + offered)
+        sims = vectors[: len(rest)] @ vectors[len(rest) :].T
+    row = {i: r for r, i in enumerate(rest)}
     pairs: list[SkillPair] = []
     missing: list[str] = []
     for i, skill in enumerate(wanted):
-        exact = [o for o in offered if o.casefold() == skill.casefold()]
-        j = int(np.argmax(sims[i]))
-        if exact:
-            pairs.append(SkillPair(skill, exact[0], 1.0))
-        elif float(sims[i, j]) >= SKILL_SIMILARITY:
-            pairs.append(SkillPair(skill, offered[j], round(float(sims[i, j]), 2)))
+        if i in same:
+            pairs.append(SkillPair(skill, same[i], 1.0))
+            continue
+        j = int(np.argmax(sims[row[i]]))
+        if float(sims[row[i], j]) >= SKILL_SIMILARITY:
+            pairs.append(SkillPair(skill, offered[j], round(float(sims[row[i], j]), 2)))
         else:
             missing.append(skill)
     return tuple(pairs), tuple(missing)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from matching import Document, Explanation, Filters, Language, Match
+from matching.glossary import default_glossary
 from matching.text import detect_language as _detect_language
 from qiao.search.holder import holder
 
@@ -43,6 +44,12 @@ def search_ids(*, collection: str) -> list[str]:
 def search_embed(texts: Sequence[str]) -> np.ndarray:
     """Unit vectors of short texts (e.g. skill names), one row each."""
     return holder().embedder.embed(list(texts))
+
+
+def term_concepts(terms: Sequence[str]) -> list[str | None]:
+    """The skill-thesaurus concept of each term (zh, ru or en; None when it is not in the
+    thesaurus): two terms with the same concept name the same skill (matching/glossary.py)."""
+    return default_glossary().concept_ids(terms)
 
 
 def detect_language(text: str) -> Language | None:

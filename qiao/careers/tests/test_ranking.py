@@ -102,3 +102,36 @@ def test_skill_alignment_threshold_examples() -> None:
     )
     assert [(p.wanted, p.offered) for p in pairs] == [("сварка", "焊接")]
     assert missing == ("чтение чертежей", "Excel")
+
+
+def test_same_skill_in_trade_jargon_is_paired_through_the_thesaurus() -> None:
+    # The model scores these translations below SKILL_SIMILARITY (识图/чтение чертежей 0.51,
+    # PLC编程/ПЛК 0.49); the skill thesaurus knows they are one skill.
+    pairs, missing = ranking.align_skills(
+        ["чтение чертежей", "ПЛК", "blueprint reading"], ["PLC编程", "机械识图"]
+    )
+    assert [(p.wanted, p.offered, p.similarity) for p in pairs] == [
+        ("чтение чертежей", "机械识图", 1.0),
+        ("ПЛК", "PLC编程", 1.0),
+        ("blueprint reading", "机械识图", 1.0),
+    ]
+    assert missing == ()
+
+
+def test_demo_welding_candidate_has_no_missing_skill() -> None:
+    """The case from issue 16: the Russian welding internship and the Chinese welder."""
+    posting = PostingFactory.create(
+        language="ru",
+        status=PostingStatus.PUBLISHED,
+        skills=[
+            "сварка в среде защитного газа",
+            "чтение чертежей",
+            "контроль качества сварных швов",
+        ],
+    )
+    welder = TalentProfileFactory.create(
+        language="zh", skills=["二氧化碳气体保护焊", "识图", "焊缝质量检验"]
+    )
+    fit = ranking.fit_for(posting, welder)
+    assert fit.missing_skills == ()
+    assert ("чтение чертежей", "识图") in {(p.wanted, p.offered) for p in fit.skills}
