@@ -1,5 +1,6 @@
-"""The header in Chromium: one line for the longest menu (the secretariat's, in Russian) at
-1280 px; on a 390 px phone the menus fold behind "Menu" and, opened, stay inside the screen."""
+"""The header in Chromium: one line for the longest menu (the secretariat's, in Russian) at every
+desktop width, the menus themselves from 1280 px and a "Menu" button below; on a 390 px phone
+the menus, opened, stay inside the screen."""
 
 from __future__ import annotations
 
@@ -37,9 +38,13 @@ def test_header_on_desktop_and_phone(browser_page: Page, russian_secretariat: No
     page.goto("/")
     assert page.locator("html").get_attribute("lang") == "ru"
     toggle = page.locator(".nav-toggle > summary")
-    assert not toggle.is_visible()  # wide screen: the menus themselves, no "Menu" button
-    height = page.evaluate("document.querySelector('.header-row').getBoundingClientRect().height")
-    assert height < ONE_LINE_PX
+    for width, menu_button in ((1440, False), (1280, False), (1200, True), (900, True)):
+        page.set_viewport_size({"width": width, "height": 800})
+        assert toggle.is_visible() == menu_button, width
+        height = page.evaluate(
+            "document.querySelector('.header-row').getBoundingClientRect().height"
+        )
+        assert height < ONE_LINE_PX, width
 
     page.set_viewport_size({"width": 390, "height": 800})
     assert toggle.is_visible()
