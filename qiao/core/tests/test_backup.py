@@ -18,10 +18,6 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from qiao.careers.models import PostingStatus
-from qiao.careers.tests.factories import PostingFactory, StudentFactory, TalentProfileFactory
-from qiao.core.testing.factories import OrganizationFactory, ProfileFactory
-from qiao.search.testing import index_everything
 from qiao.search.tests.test_processes import (
     REPO,
     _environment,
@@ -29,7 +25,7 @@ from qiao.search.tests.test_processes import (
     _server_url,
     _with_database,
 )
-from qiao.search.tests.test_restore import search_and_careers_results
+from qiao.search.tests.test_restore import index_a_small_world, search_and_careers_results
 
 pytestmark = pytest.mark.slow
 
@@ -76,12 +72,7 @@ def run(env: dict[str, str], *args: str) -> str:
 def test_backup_restored_onto_an_empty_installation_gives_the_same_results(
     tmp_path: Path, empty_database: str
 ) -> None:
-    ProfileFactory.create_batch(3, published=True, language="ru")
-    ProfileFactory.create_batch(2, published=True, language="zh")
-    employer = OrganizationFactory.create()
-    PostingFactory.create_batch(2, employer=employer, status=PostingStatus.PUBLISHED, language="ru")
-    TalentProfileFactory.create(user=StudentFactory.create(), language="zh")
-    index_everything()
+    index_a_small_world()
     private, media = Path(settings.QIAO_PRIVATE_MEDIA_ROOT), Path(settings.MEDIA_ROOT)
     (private / "cvs").mkdir(parents=True, exist_ok=True)
     (private / "cvs" / "简历.pdf").write_bytes(b"%PDF-1.4 a CV")

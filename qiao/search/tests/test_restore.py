@@ -20,6 +20,17 @@ from qiao.search.selectors import search_text
 from qiao.search.testing import index_everything
 
 
+def index_a_small_world() -> None:
+    """Russian and Chinese profiles, Russian postings and a Chinese talent profile, indexed:
+    what a restore must serve again."""
+    ProfileFactory.create_batch(3, published=True, language="ru")
+    ProfileFactory.create_batch(2, published=True, language="zh")
+    employer = OrganizationFactory.create()
+    PostingFactory.create_batch(2, employer=employer, status=PostingStatus.PUBLISHED, language="ru")
+    TalentProfileFactory.create(user=StudentFactory.create(), language="zh")
+    index_everything()
+
+
 def search_and_careers_results() -> dict[str, object]:
     """What a restore must give back: a cross-lingual search and a careers ranking."""
     profile = TalentProfile.objects.order_by("pk").first()
@@ -39,12 +50,7 @@ def search_and_careers_results() -> dict[str, object]:
 def test_a_database_dump_restored_into_an_empty_database_serves_the_same_results(
     tmp_path: Path,
 ) -> None:
-    ProfileFactory.create_batch(3, published=True, language="ru")
-    ProfileFactory.create_batch(2, published=True, language="zh")
-    employer = OrganizationFactory.create()
-    PostingFactory.create_batch(2, employer=employer, status=PostingStatus.PUBLISHED, language="ru")
-    TalentProfileFactory.create(user=StudentFactory.create(), language="zh")
-    index_everything()
+    index_a_small_world()
     before = search_and_careers_results()
     assert before["search"] and before["careers"]
 
