@@ -197,13 +197,11 @@ class BM25Index:
         self._live[row] = True
         self._total_len += len(tokens)
         counts = Counter(tokens)
-        for term in counts:
-            self._term_id.setdefault(term, len(self._term_id))
+        term_ids = [self._term_id.setdefault(term, len(self._term_id)) for term in counts]
         if len(self._term_id) > len(self._df):
             self._df = np.concatenate([self._df, np.zeros(max(1024, len(self._term_id)), np.int32)])
-        for term, count in counts.items():
-            term_id = self._term_id[term]
-            self._df[term_id] += 1
+        self._df[term_ids] += 1  # distinct ids
+        for term_id, count in zip(term_ids, counts.values(), strict=True):
             if term_id not in self._delta:
                 self._delta[term_id] = (array.array("i"), array.array("i"))
             rows, tfs = self._delta[term_id]
