@@ -353,6 +353,7 @@ _PLATFORM_COLUMNS = (
     "search ms p50 / p95 / p99",
     "searches/s",
     "publish→searchable s p50 / p99 (not found)",
+    "of which the worker: commit → indexed s p50 / p99",
     "worker ms beyond model p50 / p95",
     "bytes per publish: state / database",
     "CPU cores during stream",
@@ -411,7 +412,8 @@ def platform_section(data: dict[str, Any]) -> list[str]:
             f"- written by `import_profiles(publish=True)` in {_f(imp.get('import_seconds'), 1)} "
             f"s ({imp.get('rejected_rows', 0)} rows rejected); all indexed by the worker after "
             f"{_f(imp.get('indexed_seconds'), 1)} s; the last ones returned by the web process "
-            f"after {_f(imp.get('searchable_seconds'), 1)} s",
+            f"after {_f(imp.get('searchable_seconds'), 1)} s; their matches stored after "
+            f"{_f(imp.get('matched_seconds'), 1)} s",
             f"- the model alone would take {_f(emb.get('model_seconds_all'), 1)} s "
             f"({_f(emb.get('texts_per_profile'), 1)} texts and "
             f"{_f(1000 * (emb.get('model_seconds_per_profile') or 0), 1)} ms of model time per "
@@ -444,6 +446,7 @@ def platform_section(data: dict[str, Any]) -> list[str]:
                 f"{_f(s['search_ms_p99'], 0)} | {_f(s.get('searches_per_second'), 1)} | "
                 f"{_pair(s['searchable_s_p50'], s['searchable_s_p99'], 2)} "
                 f"({s.get('searchable_missing', 0)}) | "
+                f"{_pair(s.get('indexed_by_worker_s_p50'), s.get('indexed_by_worker_s_p99'), 2)} | "
                 f"{_pair(w['beyond_model_ms_p50'], w['beyond_model_ms_p95'])} | "
                 f"{_f(b.get('entry_state_bytes'), 0)} / {_f(b.get('database_growth_bytes'), 0)} | "
                 f"{_cores(s.get('cpu'))} |"

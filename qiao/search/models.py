@@ -69,13 +69,18 @@ class Pending(models.Model):
     requested_at = models.DateTimeField()
     claimed_until = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
+    # The documents are committed (searchable); the collection's `indexed` hook (matches) is
+    # still to run. A second stage, so that a busy worker keeps search current first.
+    indexed = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["collection", "source"], name="search_pending_source")
         ]
         indexes = [
-            models.Index(fields=["claimed_until", "requested_at"], name="search_pending_due")
+            models.Index(
+                fields=["indexed", "claimed_until", "requested_at"], name="search_pending_due"
+            )
         ]
 
     def __str__(self) -> str:

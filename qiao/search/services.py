@@ -8,8 +8,10 @@ Indexing is level-triggered: the pending outbox is written with the change that 
 worker claims it with a lease, computes the documents, and commits each source's state in its
 own short transaction that also takes the next seq from the clock. The source is read again
 inside that transaction: if it changed meanwhile, the stale state is not written (the change
-left a new pending row). A killed worker's claims lapse and are taken again; the reconciler
-finds any drift between what should be indexed and what is.
+left a new pending row). The row then waits in a second stage for the collection's `indexed`
+hook (matches), which runs only when nothing is waiting to be indexed: under load, search
+stays current and matches follow. A killed worker's claims (of either stage) lapse and are
+taken again; the reconciler finds any drift between what should be indexed and what is.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ log = logging.getLogger(__name__)
 stop_requested = threading.Event()
 
 EMBED_BATCH = 16  # sources embedded together; each still commits on its own
+FOLLOW_UP_BATCH = 16  # sources whose `indexed` hooks run between two looks at the outbox
 
 
 def search_request(*, collection: str, sources: Iterable[str]) -> None:
@@ -59,7 +62,7 @@ def search_request(*, collection: str, sources: Iterable[str]) -> None:
         ],
         update_conflicts=True,
         unique_fields=["collection", "source"],
-        update_fields=["token", "requested_at", "claimed_until"],
+        update_fields=["token", "requested_at", "claimed_until", "indexed"],
     )
     from qiao.search.tasks import process_pending
 
@@ -74,11 +77,14 @@ class _Claim:
     token: str
 
 
-def _claim(limit: int, collection: str | None) -> list[_Claim]:
+def _claim(limit: int, collection: str | None, *, indexed: bool = False) -> list[_Claim]:
+    """Lease up to `limit` due rows of one stage: to index, or (`indexed`) to follow up."""
     now = timezone.now()
     lease = timedelta(seconds=settings.QIAO_SEARCH_LEASE_SECONDS)
     with transaction.atomic():
-        due = Pending.objects.filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        due = Pending.objects.filter(
+            Q(claimed_until__isnull=True) | Q(claimed_until__lt=now), indexed=indexed
+        )
         if collection:
             due = due.filter(collection=collection)
         rows = list(
@@ -95,32 +101,41 @@ def _claim(limit: int, collection: str | None) -> list[_Claim]:
 def search_process_pending(
     *,
     collection: str | None = None,
-    limit: int | None = None,
     stop: Callable[[], bool] | None = None,
 ) -> int:
-    """Index pending sources until none is due (or `limit` sources, or `stop()`); returns how
-    many sources were processed."""
+    """Index pending sources until none is due (or `stop()`), then run their collections'
+    `indexed` hooks; returns how many sources were indexed. Indexing comes first: a source
+    waiting to become searchable never waits for another one's matches (at most one
+    follow-up batch runs between two looks at the outbox)."""
     should_stop = stop or stop_requested.is_set
     done = 0
-    while not should_stop() and (limit is None or done < limit):
-        claims = _claim(
-            EMBED_BATCH if limit is None else min(EMBED_BATCH, limit - done), collection
-        )
-        if not claims:
-            break
-        by_collection: dict[str, list[_Claim]] = {}
-        for claim in claims:
-            by_collection.setdefault(claim.collection, []).append(claim)
-        for name, group in by_collection.items():
+    while not should_stop():
+        claims = _claim(EMBED_BATCH, collection)
+        for name, group in _by_collection(claims).items():
             if done and should_stop():
                 _release(group)
                 continue
             done += _index(base.get(name), group, should_stop)
+        if claims:
+            continue
+        follow_ups = _claim(FOLLOW_UP_BATCH, collection, indexed=True)
+        if not follow_ups:
+            break
+        for name, group in _by_collection(follow_ups).items():
+            _follow_up(base.get(name), group)
     return done
 
 
+def _by_collection(claims: Sequence[_Claim]) -> dict[str, list[_Claim]]:
+    groups: dict[str, list[_Claim]] = {}
+    for claim in claims:
+        groups.setdefault(claim.collection, []).append(claim)
+    return groups
+
+
 def _index(collection: base.Collection, claims: Sequence[_Claim], stop: Callable[[], bool]) -> int:
-    """Embed the claimed sources together, then commit each one on its own."""
+    """Embed the claimed sources together, then commit each one on its own; each committed
+    source's row moves on to the follow-up stage."""
     h = holder()
     wanted = collection.documents([c.source for c in claims])
     stored = _stored_fingerprints(collection.name, [c.source for c in claims])
@@ -128,20 +143,26 @@ def _index(collection: base.Collection, claims: Sequence[_Claim], stop: Callable
         d for c in claims for d in wanted[c.source] if stored.get(d.id) != fingerprint(d, h.model)
     ]
     analyses = dict(zip([d.id for d in fresh], h.analyze(fresh), strict=True))
-    committed: list[str] = []
+    committed: list[_Claim] = []
     for claim in claims:
         if stop() and committed:
-            _release([c for c in claims if c.source not in committed])  # for the next worker
+            _release([c for c in claims if c not in committed])  # for the next worker
             break
         documents = wanted[claim.source]
         if _commit(collection, claim, documents, analyses, h.model):
-            committed.append(claim.source)
+            committed.append(claim)
     if committed:
-        h.refresh(wait=True)
-        collection.indexed(committed)
-        # Only the request that was claimed: a newer one (another token) stays pending.
-        Pending.objects.filter(_exactly([c for c in claims if c.source in committed])).delete()
+        # Only the request that was claimed: a newer one (another token) stays to be indexed.
+        Pending.objects.filter(_exactly(committed)).update(indexed=True, claimed_until=None)
     return len(committed)
+
+
+def _follow_up(collection: base.Collection, claims: Sequence[_Claim]) -> None:
+    """Run the collection's `indexed` hook for committed sources, with this process's engine
+    caught up with them; then their rows are done (unless requested again meanwhile)."""
+    holder().refresh(wait=True)
+    collection.indexed([c.source for c in claims])
+    Pending.objects.filter(_exactly(claims)).delete()
 
 
 def _release(claims: Sequence[_Claim]) -> None:

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from qiao.core.testing.factories import ProfileFactory
-from qiao.exchange.models import Profile, ProfileStatus
+from qiao.exchange.models import Match, Profile, ProfileStatus
 from qiao.search import services
 from qiao.search.collections import base
 from qiao.search.holder import Holder, holder
@@ -82,6 +82,40 @@ def test_a_claim_is_taken_again_only_once_its_lease_lapsed() -> None:
     Pending.objects.update(claimed_until=timezone.now() - timedelta(seconds=1))
     assert services.search_process_pending() == 1  # the worker died: the next one takes it
     assert _live() == {str(profile.pk)}
+
+
+def test_indexing_comes_before_the_follow_up_of_what_was_already_indexed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    first, second = ProfileFactory.create_batch(2, published=True)
+    services.search_request(collection="profiles", sources=[str(first.pk)])
+    services._index(base.get("profiles"), services._claim(10, None), lambda: False)
+    assert _live() == {str(first.pk)}  # searchable; its matches are still to come
+    assert Pending.objects.get().indexed
+    services.search_request(collection="profiles", sources=[str(second.pk)])
+    live_at_follow_up: list[set[str]] = []
+    monkeypatch.setattr(
+        type(base.get("profiles")),
+        "indexed",
+        lambda self, sources: live_at_follow_up.append(_live()),
+    )
+    assert services.search_process_pending() == 1
+    assert live_at_follow_up == [{str(first.pk), str(second.pk)}]
+    assert not Pending.objects.exists()
+
+
+def test_a_follow_up_a_killed_worker_left_is_run_by_the_next_one() -> None:
+    offer = ProfileFactory.create(published=True, kind="offer", language="en")
+    request = ProfileFactory.create(published=True, kind="request", language="en")
+    services.search_request(collection="profiles", sources=[str(offer.pk), str(request.pk)])
+    services._index(base.get("profiles"), services._claim(10, None), lambda: False)
+    assert len(services._claim(10, None, indexed=True)) == 2  # then the worker died
+    assert services._claim(10, None, indexed=True) == []  # leased
+    assert not Match.objects.exists()
+    Pending.objects.update(claimed_until=timezone.now() - timedelta(seconds=1))
+    assert services.search_process_pending() == 0  # nothing to embed again
+    assert Match.objects.filter(offer=offer, request=request).exists()
+    assert not Pending.objects.exists()
 
 
 def test_the_reconciler_finds_and_repairs_drift_in_both_directions() -> None:
