@@ -10,6 +10,7 @@ also runs `follow()` in a thread, so requests do not poll at all.
 from __future__ import annotations
 
 import bisect
+import gc
 import io
 import itertools
 import logging
@@ -108,6 +109,10 @@ class Holder:
             count = self._load_entries()
             self.loaded_from = "entries"
         self._polled = time.monotonic()
+        # The engines are millions of long-lived objects: moved out of the collector's reach,
+        # a full collection no longer walks them all (7 % of a busy worker's time at 100k).
+        gc.collect()
+        gc.freeze()
         log.info(
             "search: loaded %d documents from the %s in %.1fs",
             count,
@@ -335,6 +340,7 @@ def reset() -> None:
     global _holder
     with _holder_lock:
         _holder = None
+        gc.unfreeze()  # what _load froze may be garbage now
 
 
 def follow(stop: threading.Event, interval: float | None = None) -> None:

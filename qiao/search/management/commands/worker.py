@@ -21,6 +21,7 @@ from django_tasks_db.management.commands import db_worker
 from django_tasks_db.utils import is_locked_database_exception
 
 from qiao.search import services
+from qiao.search.holder import holder
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,14 @@ class SearchAwareWorker(db_worker.Worker):
 
 
 def sweep(stop: threading.Event) -> None:
+    # The engines load now (at 100k, ≈ 20 s from a checkpoint), not at the first follow-up
+    # amid a stream of publishes; indexing (the main thread's tasks) goes on meanwhile.
+    try:
+        holder().refresh(wait=True)
+    except Exception:  # the loop below retries
+        log.exception("search: loading the engines failed")
+    finally:
+        close_old_connections()
     last_reconcile: float | None = None
     last_checkpoint = time.monotonic()
     while not stop.is_set():
