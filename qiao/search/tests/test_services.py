@@ -3,6 +3,8 @@ follows, and the reconciler. (Several real processes: test_processes.py.)"""
 
 from __future__ import annotations
 
+import gc
+import threading
 from datetime import timedelta
 
 import pytest
@@ -13,7 +15,8 @@ from qiao.core.testing.factories import ProfileFactory
 from qiao.exchange.models import Match, Profile, ProfileStatus
 from qiao.search import services
 from qiao.search.collections import base
-from qiao.search.holder import Holder, holder
+from qiao.search.holder import Holder, holder, reset
+from qiao.search.management.commands.worker import sweep
 from qiao.search.models import Checkpoint, Clock, Entry, Pending
 from qiao.search.selectors import search_ids, search_text
 from qiao.search.testing import index_now
@@ -233,3 +236,15 @@ def test_tombstones_after_the_newest_checkpoint_are_kept() -> None:
     Entry.objects.filter(removed=True).update(updated_at=timezone.now() - timedelta(days=30))
     assert services.search_purge_tombstones(older_than=timedelta(days=7)) == 0
     assert _fresh_reader().engine("profiles").ids() == []  # learnt from the tombstone
+
+
+def test_a_starting_worker_loads_its_engines_before_its_first_sweep() -> None:
+    index_now("profiles", [ProfileFactory.create(published=True).pk])
+    reset()
+    stop = threading.Event()
+    stop.set()  # no round: only what the worker does before them
+    sweep(stop)
+    assert holder().seq == Clock.read()[0] and len(holder().engine("profiles")) == 1
+    assert gc.get_freeze_count() > 0  # what it loaded is out of the collector's reach
+    reset()
+    assert gc.get_freeze_count() == 0
