@@ -4,6 +4,7 @@ before buffering them, chunked ones included (qiao.core.limits)."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import io
 import threading
@@ -99,10 +100,13 @@ def served() -> Iterator[int]:
 def _post(port: int, headers: dict[str, str], body: Iterator[bytes] | bytes) -> int:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
-        connection.request("POST", "/alliance/join/", body=body, headers=headers)
-        return connection.getresponse().status
-    except ConnectionResetError:  # refused while we were still sending
-        return 413
+        # Refused and closed while we were still sending: its answer may be there all the same.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            connection.request("POST", "/alliance/join/", body=body, headers=headers)
+        try:
+            return connection.getresponse().status
+        except (OSError, http.client.HTTPException):  # reset before its answer could be read
+            return 413
     finally:
         connection.close()
 
