@@ -238,6 +238,7 @@ def test_tombstones_after_the_newest_checkpoint_are_kept() -> None:
     assert _fresh_reader().engine("profiles").ids() == []  # learnt from the tombstone
 
 
+@pytest.mark.django_db(transaction=True)  # the sweep closes its connection, as a thread does
 def test_a_starting_worker_loads_its_engines_before_its_first_sweep() -> None:
     index_now("profiles", [ProfileFactory.create(published=True).pk])
     reset()
