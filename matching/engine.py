@@ -19,6 +19,7 @@ Ties are broken by document id, so equal inputs always give equal output.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import marshal
@@ -66,15 +67,11 @@ from matching.types import (
 )
 
 FORMAT = "qiao-matching-engine/1"
-SNAPSHOT_FORMAT = "qiao-matching-snapshot/2"
+SNAPSHOT_FORMAT = "qiao-matching-snapshot/3"
 DocVector = Literal["text", "passages", "both"]
 # The vector index's row label of each language, so that a search within one needs no filter.
 _LABEL: Mapping[str, int] = {lang: n for n, lang in enumerate(LANGUAGES)}
 NEIGHBOUR_EF = 128  # efSearch of the hubness neighbour searches (a query's: EF_SEARCH)
-# ids -> (passages, one unit row per passage) of each, for documents put without their
-# passages (Analysis.without_passages): an explanation loads only its candidates' passages.
-PassageLoader = Callable[[Sequence[str]], Mapping[str, tuple[tuple[str, ...], np.ndarray]]]
-
 # (offset, scale) per unordered language pair, so that (cosine - offset) / scale ≈ graded
 # similarity / 5 whichever two languages are involved: offset = the expected cosine of an
 # unrelated pair (STS grade 0), scale = how much a grade-5 pair adds. Fitted by least squares
@@ -131,11 +128,6 @@ class Analysis:
     surfaces: Mapping[str, str]
     cues: tuple[Mention, ...]  # numbers, codes, names (unique keys)
 
-    @property
-    def has_passages(self) -> bool:
-        """False for an analysis kept without its passages (every text has at least one)."""
-        return bool(self.passages)
-
     def without_passages(self) -> Analysis:
         """The same analysis without the passages and their vectors, which only explanations
         read: most of its memory (a profile has ~18 passages of 512 floats)."""
@@ -153,14 +145,57 @@ class Analysis:
             surfaces={sys.intern(k): v for k, v in self.surfaces.items() if k != v},
         )
 
-    def with_passages(self, passages: tuple[str, ...], vectors: np.ndarray) -> Analysis:
-        return replace(self, passages=passages, passage_vectors=vectors)
+
+# ids -> each document and its whole analysis (passages included), for an engine that keeps
+# in memory only what ranking reads (decision 0008, "Lean entries"): explanations, `get` and
+# `analysis` load their documents through it. An id it no longer finds is left out.
+DetailLoader = Callable[[Sequence[str]], Mapping[str, tuple[Document, Analysis]]]
 
 
-@dataclass(frozen=True, eq=False)
 class _Entry:
-    document: Document
-    analysis: Analysis
+    """What ranking reads of an indexed document. The document and its analysis (`details`)
+    stay only in an engine without a DetailLoader: fields, keywords, surfaces and cues took
+    ≈ 7 KB of a profile's ≈ 20 KB in memory, and only explanations read them."""
+
+    __slots__ = ("attributes", "details", "digest", "language", "vector")
+
+    def __init__(
+        self,
+        language: Language,
+        attributes: tuple[tuple[str, str], ...],
+        vector: np.ndarray,
+        digest: bytes,
+        details: tuple[Document, Analysis] | None,
+    ) -> None:
+        self.language = language
+        self.attributes = attributes  # (name, value) pairs, for the facets
+        self.vector = vector
+        self.digest = digest  # document_digest: `match` reuses the analysis of an equal document
+        self.details = details
+
+
+def document_identity(document: Document) -> list[Any]:
+    """Everything indexing reads from a document, as JSON-able values in a fixed order."""
+    return [
+        document.id,
+        document.language,
+        list(document.fields.items()),
+        sorted((k, sorted(v)) for k, v in document.attributes.items()),
+    ]
+
+
+def document_digest(document: Document) -> bytes:
+    """16 bytes, equal for equal documents (id, language, fields and attributes)."""
+    body = json.dumps(document_identity(document), ensure_ascii=False, separators=(",", ":"))
+    return hashlib.blake2b(body.encode("utf-8"), digest_size=16).digest()
+
+
+def _attribute_pairs(document: Document) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (sys.intern(name), sys.intern(value))
+        for name, values in document.attributes.items()
+        for value in sorted(values)
+    )
 
 
 MAX_PASSAGES = 64
@@ -229,7 +264,9 @@ class Engine:
     """Cross-lingual matching over an in-memory index that can be saved and loaded.
 
     Thread-safe: one lock guards the state; embedding happens outside it, so a long upsert
-    does not block searches for the whole time it embeds."""
+    does not block searches for the whole time it embeds. With `details`, the engine keeps in
+    memory only what ranking reads and loads the rest (DetailLoader) for the documents it
+    explains or returns."""
 
     def __init__(
         self,
@@ -237,10 +274,10 @@ class Engine:
         *,
         ann_threshold: int = DEFAULT_ANN_THRESHOLD,
         scoring: Scoring | None = None,
-        passages: PassageLoader | None = None,
+        details: DetailLoader | None = None,
     ) -> None:
         self.embedder = embedder
-        self._load_passages = passages
+        self._load_details = details
         self.model_name = embedder.name
         self.scoring = scoring or Scoring()
         self._index = VectorIndex(embedder.dim, embedder.name, ann_threshold=ann_threshold)
@@ -283,13 +320,30 @@ class Engine:
         return doc_id in self._entries
 
     def get(self, doc_id: str) -> Document | None:
-        entry = self._entries.get(doc_id)
-        return entry.document if entry else None
+        details = self._details([doc_id]).get(doc_id)
+        return details[0] if details else None
 
     def analysis(self, doc_id: str) -> Analysis | None:
         """What `analyze` derived from an indexed document when it was written."""
-        entry = self._entries.get(doc_id)
-        return entry.analysis if entry else None
+        details = self._details([doc_id]).get(doc_id)
+        return details[1] if details else None
+
+    def _details(self, ids: Sequence[str]) -> dict[str, tuple[Document, Analysis]]:
+        """These indexed documents with their analyses: kept in memory, or loaded (outside
+        the lock: the loader may read a store). Ids not indexed, or not found, are left out."""
+        found: dict[str, tuple[Document, Analysis]] = {}
+        missing: list[str] = []
+        with self._lock:
+            for doc_id in ids:
+                entry = self._entries.get(doc_id)
+                if entry is not None and entry.details is not None:
+                    found[doc_id] = entry.details
+                elif entry is not None:
+                    missing.append(doc_id)
+        if missing and self._load_details is not None:
+            loaded = self._load_details(missing)
+            found.update((i, loaded[i]) for i in missing if i in loaded)
+        return found
 
     def ids(self) -> list[str]:
         with self._lock:
@@ -425,7 +479,7 @@ class Engine:
         block = self._language_similarities(ids, language, matrices)
         if block is not None:
             return top_hits(block[0], block[1], k)
-        vectors = np.vstack([self._entries[i].analysis.vector for i in ids])
+        vectors = np.vstack([self._entries[i].vector for i in ids])
         # The lists feed a mean: a rougher graph search than a query's is enough.
         return self._index.search(vectors, k, label=_LABEL[language], ef=NEIGHBOUR_EF)
 
@@ -442,40 +496,39 @@ class Engine:
             return None
         if language not in matrices:
             others = sorted(self._by_language[language])
-            rows = [self._entries[i].analysis.vector for i in others]
+            rows = [self._entries[i].vector for i in others]
             matrices[language] = (others, np.vstack(rows) if rows else np.zeros((0, 0)))
         others, matrix = matrices[language]
         if not others:
             return np.zeros((len(ids), 0), np.float32), others
-        queries = np.vstack([self._entries[i].analysis.vector for i in ids])
+        queries = np.vstack([self._entries[i].vector for i in ids])
         # One BLAS thread: with two, on two cores shared with the model's threads, the product
         # took twice the wall time and CPU (0005-embedding-and-hubness.md).
         with _blas_limit():
             return queries @ matrix.T, others
 
     def _remember(self, document: Document, analysis: Analysis) -> None:
-        analysis = analysis.shared()
-        self._entries[document.id] = _Entry(document, analysis)
+        details = None if self._load_details else (document, analysis.shared())
+        attributes = _attribute_pairs(document)
+        self._entries[document.id] = _Entry(
+            document.language, attributes, analysis.vector, document_digest(document), details
+        )
         self._by_language[document.language].add(document.id)
         self._bm25[document.language].add(document.id, analysis.tokens)
         self._cues.add(document.id, (m.key for m in analysis.cues))
-        for name, values in document.attributes.items():
-            facet = self._facets.setdefault(name, {})
-            for value in values:
-                facet.setdefault(value, set()).add(document.id)
+        for name, value in attributes:
+            self._facets.setdefault(name, {}).setdefault(value, set()).add(document.id)
 
     def _forget(self, ids: Iterable[str]) -> None:
         for doc_id in ids:
             entry = self._entries.pop(doc_id, None)
             if entry is None:
                 continue
-            self._by_language[entry.document.language].discard(doc_id)
-            self._bm25[entry.document.language].remove([doc_id])
+            self._by_language[entry.language].discard(doc_id)
+            self._bm25[entry.language].remove([doc_id])
             self._cues.remove([doc_id])
-            for name, values in entry.document.attributes.items():
-                facet = self._facets.get(name, {})
-                for value in values:
-                    facet.get(value, set()).discard(doc_id)
+            for name, value in entry.attributes:
+                self._facets.get(name, {}).get(value, set()).discard(doc_id)
 
     # --- reads -------------------------------------------------------------------------------
 
@@ -501,11 +554,16 @@ class Engine:
         """The best matches for a document, which need not be indexed; never itself."""
         if k <= 0:
             return []
+        digest = document_digest(document)
         with self._lock:
             stored = self._entries.get(document.id)
-        if stored is not None and stored.document == document:
-            analysis = self._with_passages([stored.analysis], [document.id])[0]
-        else:
+        analysis = None
+        if stored is not None and stored.digest == digest:
+            details = self._details([document.id]).get(document.id)
+            # a loaded document may already be a newer version than the one indexed
+            if details is not None and document_digest(details[0]) == digest:
+                analysis = details[1]
+        if analysis is None:
             analysis = self.analyze([document])[0]
         return self._rank(analysis, document.language, filters, k, exclude=document.id)
 
@@ -549,6 +607,7 @@ class Engine:
                 doc_id: self._score(
                     query,
                     language,
+                    doc_id,
                     self._entries[doc_id],
                     bm25.get(doc_id, 0.0),
                     query_keys,
@@ -602,51 +661,39 @@ class Engine:
             pool.discard(exclude or "")
             pool.discard("")
             scored = [
-                self._score(query, language, self._entries[d], bm25.get(d), query_keys, rarity)
+                self._score(query, language, d, self._entries[d], bm25.get(d), query_keys, rarity)
                 for d in pool
                 if d in self._entries
             ]
             scored.sort(key=lambda c: (-c.fused, c.doc_id))
             top = scored[:k]
-            targets = [self._entries[c.doc_id].analysis for c in top]
-        # Outside the lock: loading passages may read a store.
-        targets = self._with_passages(targets, [c.doc_id for c in top])
+        details = self._details([c.doc_id for c in top])
         with self._lock:
             return [
-                self._explain(query, language, c, target, bm25.idf)
-                for c, target in zip(top, targets, strict=True)
-                if c.doc_id in self._entries  # not removed meanwhile
+                self._explain(query, language, c, *details[c.doc_id], bm25.idf)
+                for c in top
+                if c.doc_id in self._entries and c.doc_id in details  # not removed meanwhile
             ]
-
-    def _with_passages(self, analyses: list[Analysis], ids: list[str]) -> list[Analysis]:
-        """These analyses with their passages, loaded for those put without them."""
-        missing = [i for i, a in zip(ids, analyses, strict=True) if not a.has_passages]
-        if not missing or self._load_passages is None:
-            return analyses
-        loaded = self._load_passages(missing)
-        return [
-            a.with_passages(*loaded[i]) if not a.has_passages and i in loaded else a
-            for i, a in zip(ids, analyses, strict=True)
-        ]
 
     def _score(
         self,
         query: Analysis,
         language: Language | None,
+        doc_id: str,
         entry: _Entry,
         bm25: float,
         query_keys: frozenset[str],
         rarity: Mapping[str, float],
     ) -> _Candidate:
         cfg = self.scoring
-        other = entry.document.language
-        cosine = float(np.dot(query.vector, entry.analysis.vector))
-        adjusted = cosine - self._hub_penalty(entry.document.id, other, language or other)
+        other = entry.language
+        cosine = float(np.dot(query.vector, entry.vector))
+        adjusted = cosine - self._hub_penalty(doc_id, other, language or other)
         calibrated = calibrate(adjusted, language, other) if cfg.calibrate else adjusted
-        shared = tuple(sorted(query_keys & self._cues.keys(entry.document.id)))
+        shared = tuple(sorted(query_keys.intersection(self._cues.keys(doc_id))))
         cue = cue_score(shared, rarity=rarity)
         fused = calibrated + cfg.bm25_weight * bm25 + cfg.cue_weight * cue
-        return _Candidate(entry.document.id, cosine, calibrated, bm25, cue, shared, fused)
+        return _Candidate(doc_id, cosine, calibrated, bm25, cue, shared, fused)
 
     def _hub_penalty(self, doc_id: str, language: Language, toward: Language) -> float:
         """hub_weight × (the document's hubness toward the query's language `toward` − the
@@ -668,8 +715,7 @@ class Engine:
             self.update_neighbourhoods()
             return {
                 doc_id: tuple(
-                    self._hub_penalty(doc_id, entry.document.language, toward)
-                    for toward in LANGUAGES
+                    self._hub_penalty(doc_id, entry.language, toward) for toward in LANGUAGES
                 )
                 for doc_id, entry in self._entries.items()
             }
@@ -682,18 +728,18 @@ class Engine:
             entry = self._entries.get(doc_id)
             if entry is None:
                 return None
-            return self._hubs.hubness(doc_id, toward or entry.document.language)
+            return self._hubs.hubness(doc_id, toward or entry.language)
 
     def _explain(
         self,
         query: Analysis,
         language: Language | None,
         c: _Candidate,
+        document: Document,
         target: Analysis,
         idfs: Mapping[str, float],
     ) -> Match:
         cfg = self.scoring
-        entry = self._entries[c.doc_id]
         passages = aligned_passages(
             query.passages,
             query.passage_vectors,
@@ -702,7 +748,7 @@ class Engine:
             limit=cfg.passages_shown,
         )
         terms: tuple[str, ...] = ()
-        if language is not None and language == entry.document.language:
+        if language is not None and language == document.language:
             terms = self._shared_terms(query, target, language, idfs)
         mine = {m.key: m.surface for m in query.cues}
         theirs = {m.key: m.surface for m in target.cues}
@@ -752,16 +798,8 @@ class Engine:
             entries = [self._entries[i] for i in ids]
             plain = {
                 "documents": [
-                    (
-                        e.document.id,
-                        e.document.language,
-                        dict(e.document.fields),
-                        {k: frozenset(v) for k, v in e.document.attributes.items()},
-                        e.analysis.tokens,
-                        {k: v for k, v in e.analysis.surfaces.items() if k != v},
-                        tuple((m.key, m.surface) for m in e.analysis.cues),
-                    )
-                    for e in entries
+                    (doc_id, e.language, e.attributes, e.digest, _plain_details(e.details))
+                    for doc_id, e in zip(ids, entries, strict=True)
                 ],
                 "cues": self._cues.state(),
                 "facets": self._facets,
@@ -783,7 +821,7 @@ class Engine:
                 "count": len(ids),
             }
             vectors = (
-                np.vstack([e.analysis.vector for e in entries])
+                np.vstack([e.vector for e in entries])
                 if entries
                 else np.zeros((0, self.embedder.dim), np.float32)
             )
@@ -829,23 +867,27 @@ class Engine:
         no_passages = np.zeros((0, self.embedder.dim), np.float32)
         entries: dict[str, _Entry] = {}
         by_language: dict[Language, set[str]] = {lang: set() for lang in LANGUAGES}
-        for row, (doc_id, language, fields, attributes, tokens, surfaces, cues) in enumerate(
-            plain["documents"]
-        ):
-            entries[doc_id] = _Entry(
-                Document(doc_id, language, fields, attributes),
-                Analysis(
+        for row, (doc_id, language, attributes, digest, details) in enumerate(plain["documents"]):
+            if details is not None and self._load_details is None:
+                fields, tokens, surfaces, cues = details
+                document = Document(doc_id, language, fields, _attribute_dict(attributes))
+                analysis = Analysis(
                     passages=(),
                     passage_vectors=no_passages,
                     vector=vectors[row],
                     tokens=tokens,
                     surfaces=surfaces,  # sparse: read with .get(key, key)
                     cues=tuple(_new_tuple(Mention, cue) for cue in cues),
-                ).shared(),
-            )
+                ).shared()
+                kept: tuple[Document, Analysis] | None = (document, analysis)
+            elif self._load_details is None:
+                raise storage.StorageError("a snapshot without documents needs a DetailLoader")
+            else:
+                kept = None
+            entries[doc_id] = _Entry(language, attributes, vectors[row], digest, kept)
             by_language[language].add(doc_id)
         if "labels" not in index_manifest:  # written before the index kept languages
-            index.relabel(list(entries), [_LABEL[e.document.language] for e in entries.values()])
+            index.relabel(list(entries), [_LABEL[e.language] for e in entries.values()])
         with self._lock:
             if self._entries:
                 raise RuntimeError("restore: the engine already holds documents")
@@ -853,11 +895,7 @@ class Engine:
             self._entries = entries
             self._by_language = by_language
             for lang, state in plain["bm25"].items():
-                self._bm25[lang].restore_state(
-                    state,
-                    _prefixed(arrays, f"bm25-{lang}-"),
-                    tokens=lambda doc_id: entries[doc_id].analysis.tokens,
-                )
+                self._bm25[lang].restore_state(state, _prefixed(arrays, f"bm25-{lang}-"))
             self._cues.restore_state(plain["cues"])
             self._facets = plain["facets"]
             self._hubs.restore_state(plain["hubs"], _prefixed(arrays, "hubs-"))
@@ -887,16 +925,16 @@ class Engine:
         (directory / "index" / "manifest.json").write_text(
             json.dumps(self._index.manifest(), ensure_ascii=False), encoding="utf-8"
         )
-        rows = [self._entries[i] for i in ids]
+        details = self._details(ids)
+        rows = [details[i] for i in ids]
         passage_vectors = (
-            np.vstack([e.analysis.passage_vectors for e in rows])
+            np.vstack([a.passage_vectors for _, a in rows])
             if rows
             else np.zeros((0, self.embedder.dim), np.float32)
         )
         np.save(directory / "passages.npy", passage_vectors, allow_pickle=False)
         with open(directory / "documents.jsonl", "w", encoding="utf-8") as fh:
-            for e in rows:
-                d, a = e.document, e.analysis
+            for d, a in rows:
                 record = {
                     "id": d.id,
                     "language": d.language,
@@ -986,6 +1024,28 @@ class Engine:
 
 
 _NOTHING: frozenset[str] = frozenset()
+
+
+def _plain_details(details: tuple[Document, Analysis] | None) -> tuple[Any, ...] | None:
+    """A kept document and analysis as marshal-able values (no passages, no vector)."""
+    if details is None:
+        return None
+    document, analysis = details
+    return (
+        dict(document.fields),
+        analysis.tokens,
+        {k: v for k, v in analysis.surfaces.items() if k != v},
+        tuple((m.key, m.surface) for m in analysis.cues),
+    )
+
+
+def _attribute_dict(pairs: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]:
+    values: dict[str, set[str]] = {}
+    for name, value in pairs:
+        values.setdefault(name, set()).add(value)
+    return {name: frozenset(v) for name, v in values.items()}
+
+
 _new_tuple = tuple.__new__  # a NamedTuple without its Python-level __new__: restores faster
 
 

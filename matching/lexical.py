@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import array
 import math
+import sys
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -162,9 +164,9 @@ class BM25Index:
         self._df = np.zeros(0, np.int32)  # per term id: how many live documents hold it
         self._row_of: dict[str, int] = {}
         self._ids: list[str | None] = []  # per row; None: removed
-        # per row: the tokens it was added with (the caller's tuple, not a copy), so that a
-        # removal can lower its terms' document frequencies
-        self._row_tokens: list[Sequence[str]] = []
+        # per row: its distinct term ids (int32 bytes, ≈ 0.6 KB a profile where a tuple of its
+        # tokens took 2 KB), so that a removal can lower its terms' document frequencies
+        self._row_terms: list[bytes] = []
         self._length = np.zeros(0, np.float32)  # per row
         self._live = np.zeros(0, bool)  # per row
         self._total_len = 0
@@ -191,7 +193,6 @@ class BM25Index:
             self._length = np.resize(self._length, capacity)
             self._live = np.concatenate([self._live, np.zeros(capacity - len(self._live), bool)])
         self._ids.append(doc_id)
-        self._row_tokens.append(tokens)
         self._row_of[doc_id] = row
         self._length[row] = len(tokens)
         self._live[row] = True
@@ -201,6 +202,7 @@ class BM25Index:
         if len(self._term_id) > len(self._df):
             self._df = np.concatenate([self._df, np.zeros(max(1024, len(self._term_id)), np.int32)])
         self._df[term_ids] += 1  # distinct ids
+        self._row_terms.append(np.array(term_ids, np.int32).tobytes())
         for term_id, count in zip(term_ids, counts.values(), strict=True):
             if term_id not in self._delta:
                 self._delta[term_id] = (array.array("i"), array.array("i"))
@@ -222,8 +224,8 @@ class BM25Index:
             self._ids[row] = None
             self._live[row] = False
             self._total_len -= int(self._length[row])
-            self._df[[self._term_id[t] for t in set(self._row_tokens[row])]] -= 1
-            self._row_tokens[row] = ()
+            self._df[np.frombuffer(self._row_terms[row], np.int32)] -= 1
+            self._row_terms[row] = b""
         if self._compaction_due():
             self.compact()
 
@@ -257,8 +259,8 @@ class BM25Index:
         self._offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
         self._rows, self._tf = rows, tf
         self._delta, self._delta_postings = {}, 0
-        self._row_tokens = [
-            t for t, i in zip(self._row_tokens, self._ids, strict=True) if i is not None
+        self._row_terms = [
+            t for t, i in zip(self._row_terms, self._ids, strict=True) if i is not None
         ]
         self._ids = [i for i in self._ids if i is not None]
         self._row_of = {doc_id: row for row, doc_id in enumerate(self._ids) if doc_id is not None}
@@ -277,14 +279,8 @@ class BM25Index:
         }
         return (terms, self._ids, self._total_len), arrays
 
-    def restore_state(
-        self,
-        plain: tuple[Any, ...],
-        arrays: Mapping[str, np.ndarray],
-        tokens: Callable[[str], Sequence[str]] | None = None,
-    ) -> None:
-        """Load what `state` gave; `tokens`: each document's tokens (the ones it was added
-        with), when the caller still holds them; otherwise they are read off the postings."""
+    def restore_state(self, plain: tuple[Any, ...], arrays: Mapping[str, np.ndarray]) -> None:
+        """Load what `state` gave."""
         terms, ids, total = plain
         self._term_id = {term: i for i, term in enumerate(terms)}
         self._ids = list(ids)
@@ -297,15 +293,12 @@ class BM25Index:
         self._tf = np.array(arrays["tf"], np.float32)
         self._delta, self._delta_postings = {}, 0
         self._df = np.diff(self._offsets).astype(np.int32)  # a state is compacted: all live
-        if tokens is not None:
-            self._row_tokens = [() if d is None else tokens(d) for d in self._ids]
-        else:  # each row's distinct terms, from the postings (ordered by row)
-            term_of = np.repeat(np.arange(len(terms)), np.diff(self._offsets))
-            order = np.argsort(self._rows, kind="stable")
-            bounds = np.cumsum(np.bincount(self._rows, minlength=len(self._ids)))[:-1]
-            self._row_tokens = [
-                tuple(terms[t] for t in part.tolist()) for part in np.split(term_of[order], bounds)
-            ]
+        # each row's distinct terms, read off the postings (grouped by row)
+        term_of = np.repeat(np.arange(len(terms), dtype=np.int32), np.diff(self._offsets))
+        order = np.argsort(self._rows, kind="stable")
+        bounds = np.cumsum(np.bincount(self._rows, minlength=len(self._ids)))[:-1]
+        parts = np.split(term_of[order], bounds) if self._ids else []
+        self._row_terms = [part.tobytes() for part in parts]
 
     def _postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
         """(live rows, term frequencies) of the documents holding `term`."""
@@ -419,32 +412,47 @@ class CueIndex:
     """Which documents carry which cue keys; gives rarity weights and cue-based candidates."""
 
     def __init__(self) -> None:
-        self._docs: dict[str, set[str]] = {}  # key -> doc ids
-        self._keys: dict[str, frozenset[str]] = {}  # doc id -> keys
+        # key -> its documents: the id itself while only one has it (most cues are rare, and
+        # a set of one took 216 bytes), a set from the second on
+        self._docs: dict[str, str | set[str]] = {}
+        self._keys: dict[str, tuple[str, ...]] = {}  # doc id -> its keys (a tuple: 1/5 the bytes)
 
     def __len__(self) -> int:
         return len(self._keys)
 
     def add(self, doc_id: str, keys: Iterable[str]) -> None:
         self.remove([doc_id])
-        frozen = frozenset(keys)
-        self._keys[doc_id] = frozen
-        for key in frozen:
-            self._docs.setdefault(key, set()).add(doc_id)
+        unique = tuple(sorted(set(map(sys.intern, keys))))  # one string per key in the process
+        self._keys[doc_id] = unique
+        for key in unique:
+            docs = self._docs.get(key)
+            if docs is None:
+                self._docs[key] = doc_id
+            elif isinstance(docs, str):
+                self._docs[key] = {docs, doc_id}
+            else:
+                docs.add(doc_id)
 
     def remove(self, ids: Iterable[str]) -> None:
         for doc_id in ids:
-            for key in self._keys.pop(doc_id, frozenset()):
+            for key in self._keys.pop(doc_id, ()):
                 docs = self._docs[key]
-                docs.discard(doc_id)
-                if not docs:
+                if isinstance(docs, str):
                     del self._docs[key]
+                    continue
+                docs.discard(doc_id)
+                if len(docs) == 1:
+                    self._docs[key] = next(iter(docs))
 
-    def keys(self, doc_id: str) -> frozenset[str]:
-        return self._keys.get(doc_id, frozenset())
+    def keys(self, doc_id: str) -> tuple[str, ...]:
+        return self._keys.get(doc_id, ())
+
+    def _documents(self, key: str) -> AbstractSet[str] | tuple[str, ...]:
+        docs = self._docs.get(key, ())
+        return (docs,) if isinstance(docs, str) else docs
 
     def state(self) -> tuple[Any, ...]:
-        """Everything indexed, as plain dicts and sets (marshal-able), for a snapshot."""
+        """Everything indexed, as plain dicts, sets and tuples (marshal-able), for a snapshot."""
         return (self._docs, self._keys)
 
     def restore_state(self, state: tuple[Any, ...]) -> None:
@@ -457,7 +465,7 @@ class CueIndex:
         (idf relative to the maximum), so "2024" in half the corpus counts for little."""
         n = max(len(self._keys), 2)
         top = math.log1p(n)
-        return {k: math.log1p(n / max(len(self._docs.get(k, ())), 1)) / top for k in keys}
+        return {k: math.log1p(n / max(len(self._documents(k)), 1)) / top for k in keys}
 
     def candidates(self, keys: Iterable[str], *, limit: int = 200) -> list[str]:
         """Documents sharing the most (rarity-weighted) cues with `keys`."""
@@ -465,7 +473,7 @@ class CueIndex:
         weights = self.rarity(keys)
         totals: dict[str, float] = {}
         for key in keys:
-            docs = self._docs.get(key, ())
+            docs = self._documents(key)
             if len(docs) > limit:  # too common to point anywhere
                 continue
             w = CUE_WEIGHTS[cue_kind(key)] * weights[key]

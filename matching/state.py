@@ -11,9 +11,9 @@ Vectors are stored as float16 (half the bytes; retrieval is unchanged at the pre
 index re-scores with, 0006) and are decoded to unit float32 rows. The payload is the
 document's fields and attributes and the analysis' keywords and cues, as zlib-compressed JSON;
 the passages (texts, then vectors) are apart, because only explanations read them and they are
-most of a document's bytes: a process can keep them out of memory and load a candidate's when
-it explains it (Engine's `passages` loader). Encoding is deterministic: the same document and
-analysis give the same bytes.
+most of a document's bytes: a process that only indexes need not read them (an engine with a
+DetailLoader loads a candidate's whole state when it explains it). Encoding is deterministic:
+the same document and analysis give the same bytes.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from matching.engine import Analysis
+from matching.engine import Analysis, document_identity
 from matching.text import Mention
 from matching.types import Document
 
@@ -48,15 +48,7 @@ def fingerprint(document: Document, model: str) -> str:
     """A digest of everything indexing reads from a document (and the model that embeds it):
     equal fingerprints mean re-indexing would store the same state."""
     body = json.dumps(
-        [
-            model,
-            document.id,
-            document.language,
-            list(document.fields.items()),
-            sorted((k, sorted(v)) for k, v in document.attributes.items()),
-        ],
-        ensure_ascii=False,
-        separators=(",", ":"),
+        [model, *document_identity(document)], ensure_ascii=False, separators=(",", ":")
     )
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 

@@ -20,13 +20,12 @@ from collections.abc import Iterable, Sequence
 from functools import partial
 from typing import Any, NamedTuple, cast
 
-import numpy as np
 from django.conf import settings
 from django.db import close_old_connections
 
 from matching import Engine, get_embedder
 from matching.engine import Analysis
-from matching.state import DocumentState, decode, decode_passages
+from matching.state import DocumentState, decode
 from matching.types import Document
 from qiao.search.collections import base
 from qiao.search.models import Checkpoint, Clock, Entry
@@ -76,7 +75,7 @@ class Holder:
         return Engine(
             self.embedder,
             ann_threshold=settings.QIAO_SEARCH_ANN_THRESHOLD,
-            passages=partial(self._passages, collection),
+            details=partial(self._details, collection),
         )
 
     def refresh(self, *, wait: bool = False) -> None:
@@ -248,18 +247,18 @@ class Holder:
         _put(engine, [self._decode(c.vector, c.payload) for c in latest.values()])
 
     def _decode(self, vector: object, payload: object) -> tuple[Document, Analysis]:
-        """A stored document without its passages (`_passages` loads them for the candidates
-        an explanation shows). The database gives bytes, or memoryview on PostgreSQL."""
+        """A stored document without its passages, which an engine does not keep (`_details`
+        loads the whole state of the candidates an explanation shows). The database gives
+        bytes, or memoryview on PostgreSQL."""
         state = DocumentState(_bytes(vector), _bytes(payload), b"", b"")
         return decode(state, self.embedder.dim, passages=False)
 
-    def _passages(
-        self, collection: str, ids: Sequence[str]
-    ) -> dict[str, tuple[tuple[str, ...], np.ndarray]]:
+    def _details(self, collection: str, ids: Sequence[str]) -> dict[str, tuple[Document, Analysis]]:
         rows = Entry.objects.filter(collection=collection, doc_id__in=ids, removed=False)
+        columns = ("doc_id", "vector", "payload", "passages", "passage_vectors")
         return {
-            doc_id: decode_passages(_bytes(texts), _bytes(vectors), self.embedder.dim)
-            for doc_id, texts, vectors in rows.values_list("doc_id", "passages", "passage_vectors")
+            doc_id: decode(DocumentState(*map(_bytes, state)), self.embedder.dim)
+            for doc_id, *state in rows.values_list(*columns)
         }
 
 

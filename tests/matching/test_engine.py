@@ -277,7 +277,8 @@ def test_stored_documents_share_their_token_strings(engine: Engine) -> None:
         Document("b", "en", {"text": "turbine blades repaired by laser cladding"}),
     ]
     engine.put(documents, engine.analyze(documents))
-    a, b = engine._entries["a"].analysis, engine._entries["b"].analysis
+    a, b = engine.analysis("a"), engine.analysis("b")
+    assert a is not None and b is not None
     shared = set(a.tokens) & set(b.tokens)
     assert shared
     for token in shared:

@@ -106,7 +106,7 @@ def test_cue_index_candidates_and_rarity() -> None:
     assert rarity["5 mw"] > rarity["2024"]
     cues.remove(["a"])
     assert cues.candidates(["5 mw"]) == []
-    assert cues.keys("b") == frozenset({"plc", "2024"})
+    assert set(cues.keys("b")) == {"plc", "2024"}
 
 
 def _corpus(index: BM25Index, ids: list[str]) -> None:

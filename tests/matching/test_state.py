@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from matching import Document, Engine
-from matching.state import StateError, decode, decode_passages, encode, fingerprint
+from matching.engine import Analysis
+from matching.state import StateError, decode, encode, fingerprint
 
 
 def test_a_decoded_state_scores_like_the_original(engine: Engine, corpus: list[Document]) -> None:
@@ -74,29 +75,30 @@ def test_put_refuses_mismatched_input(engine: Engine, corpus: list[Document]) ->
         fresh.put([corpus[0], corpus[0]], engine.analyze([corpus[0], corpus[0]]))
 
 
-def test_an_engine_without_passages_in_memory_explains_like_one_with(
+def test_an_engine_that_loads_its_documents_ranks_and_explains_like_one_that_keeps_them(
     engine: Engine, corpus: list[Document]
 ) -> None:
     analyses = engine.analyze(corpus)
     states = {d.id: encode(d, a) for d, a in zip(corpus, analyses, strict=True)}
     asked: list[list[str]] = []
 
-    def load(ids: Sequence[str]) -> dict[str, tuple[tuple[str, ...], np.ndarray]]:
+    def load(ids: Sequence[str]) -> dict[str, tuple[Document, Analysis]]:
         asked.append(list(ids))
-        dim = engine.embedder.dim
-        return {i: decode_passages(states[i].passages, states[i].passage_vectors, dim) for i in ids}
+        return {i: decode(states[i], engine.embedder.dim) for i in ids if i in states}
 
-    lean = Engine(engine.embedder, passages=load)
+    lean = Engine(engine.embedder, details=load)
     decoded = [decode(states[d.id], engine.embedder.dim, passages=False) for d in corpus]
     lean.put([d for d, _ in decoded], [a for _, a in decoded])
-    assert all(not lean.analysis(d.id).has_passages for d in corpus)  # type: ignore[union-attr]
+    assert all(e.details is None for e in lean._entries.values())  # only what ranking reads
     full = Engine(engine.embedder)
-    full.put(corpus, analyses)
+    full.put(*zip(*(decode(states[d.id], engine.embedder.dim) for d in corpus), strict=True))
 
     got, want = lean.match(corpus[0], k=3), full.match(corpus[0], k=3)
-    assert [m.doc_id for m in got] == [m.doc_id for m in want]
-    for a, b in zip(got, want, strict=True):
-        assert [(p.query_passage, p.match_passage) for p in a.explanation.passages] == [
-            (p.query_passage, p.match_passage) for p in b.explanation.passages
-        ]
+    assert got == want  # ids, qualities and whole explanations
+    assert any(m.explanation.passages for m in got)
     assert sorted(asked[-1]) == sorted(m.doc_id for m in got)  # only the shown candidates
+    assert lean.get(corpus[1].id) == corpus[1]
+    assert lean.search("wind turbine control", k=3) == full.search("wind turbine control", k=3)
+
+    del states[got[0].doc_id]  # gone from the store before its removal reached the engine
+    assert [m.doc_id for m in lean.match(corpus[0], k=3)] == [m.doc_id for m in got[1:]]
