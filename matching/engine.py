@@ -153,23 +153,22 @@ DetailLoader = Callable[[Sequence[str]], Mapping[str, tuple[Document, Analysis]]
 
 
 class _Entry:
-    """What ranking reads of an indexed document. The document and its analysis (`details`)
-    stay only in an engine without a DetailLoader: fields, keywords, surfaces and cues took
-    ≈ 7 KB of a profile's ≈ 20 KB in memory, and only explanations read them."""
+    """What ranking reads of an indexed document, apart from its vector (the vector index
+    holds that: a second float32 copy was 2 KB a document). The document and its analysis
+    (`details`) stay only in an engine without a DetailLoader: fields, keywords, surfaces
+    and cues took ≈ 7 KB of a profile's ≈ 20 KB in memory, and only explanations read them."""
 
-    __slots__ = ("attributes", "details", "digest", "language", "vector")
+    __slots__ = ("attributes", "details", "digest", "language")
 
     def __init__(
         self,
         language: Language,
         attributes: tuple[tuple[str, str], ...],
-        vector: np.ndarray,
         digest: bytes,
         details: tuple[Document, Analysis] | None,
     ) -> None:
         self.language = language
         self.attributes = attributes  # (name, value) pairs, for the facets
-        self.vector = vector
         self.digest = digest  # document_digest: `match` reuses the analysis of an equal document
         self.details = details
 
@@ -479,7 +478,7 @@ class Engine:
         block = self._language_similarities(ids, language, matrices)
         if block is not None:
             return top_hits(block[0], block[1], k)
-        vectors = np.vstack([self._entries[i].vector for i in ids])
+        vectors = self._index.vectors(ids)
         # The lists feed a mean: a rougher graph search than a query's is enough.
         return self._index.search(vectors, k, label=_LABEL[language], ef=NEIGHBOUR_EF)
 
@@ -496,12 +495,11 @@ class Engine:
             return None
         if language not in matrices:
             others = sorted(self._by_language[language])
-            rows = [self._entries[i].vector for i in others]
-            matrices[language] = (others, np.vstack(rows) if rows else np.zeros((0, 0)))
+            matrices[language] = (others, self._index.vectors(others))
         others, matrix = matrices[language]
         if not others:
             return np.zeros((len(ids), 0), np.float32), others
-        queries = np.vstack([self._entries[i].vector for i in ids])
+        queries = self._index.vectors(ids)
         # One BLAS thread: with two, on two cores shared with the model's threads, the product
         # took twice the wall time and CPU (0005-embedding-and-hubness.md).
         with _blas_limit():
@@ -511,7 +509,7 @@ class Engine:
         details = None if self._load_details else (document, analysis.shared())
         attributes = _attribute_pairs(document)
         self._entries[document.id] = _Entry(
-            document.language, attributes, analysis.vector, document_digest(document), details
+            document.language, attributes, document_digest(document), details
         )
         self._by_language[document.language].add(document.id)
         self._bm25[document.language].add(document.id, analysis.tokens)
@@ -603,18 +601,23 @@ class Engine:
             )
             query_keys = frozenset(m.key for m in query.cues)
             rarity = self._cues.rarity(query_keys)
+            ids = list(self._entries if allowed is None else allowed)
             return {
                 doc_id: self._score(
-                    query,
-                    language,
-                    doc_id,
-                    self._entries[doc_id],
-                    bm25.get(doc_id, 0.0),
-                    query_keys,
-                    rarity,
+                    query, language, doc_id, cosine, bm25.get(doc_id, 0.0), query_keys, rarity
                 ).fused
-                for doc_id in (self._entries if allowed is None else allowed)
+                for doc_id, cosine in zip(ids, self._cosines(query.vector, ids), strict=True)
             }
+
+    def _cosines(self, vector: np.ndarray, ids: Sequence[str]) -> list[float]:
+        """The cosine of a unit query vector to each of these indexed documents. Row by row
+        (a product and a sum per row, not one matrix product, whose rounding depends on how
+        many rows it is given): a document's score never depends on the other candidates."""
+        cosines: list[float] = []
+        for start in range(0, len(ids), _COSINE_BLOCK):
+            rows = self._index.vectors(ids[start : start + _COSINE_BLOCK])
+            cosines.extend((rows * vector).sum(axis=1, dtype=np.float32).tolist())
+        return cosines
 
     def _allowed(self, filters: Filters | None) -> AbstractSet[str] | None:
         """The ids the filters let through; read-only: a single facet value's own set, not a
@@ -660,10 +663,10 @@ class Engine:
                     pool.add(doc_id)
             pool.discard(exclude or "")
             pool.discard("")
+            ids = [d for d in pool if d in self._entries]
             scored = [
-                self._score(query, language, d, self._entries[d], bm25.get(d), query_keys, rarity)
-                for d in pool
-                if d in self._entries
+                self._score(query, language, d, cosine, bm25.get(d), query_keys, rarity)
+                for d, cosine in zip(ids, self._cosines(query.vector, ids), strict=True)
             ]
             scored.sort(key=lambda c: (-c.fused, c.doc_id))
             top = scored[:k]
@@ -680,14 +683,13 @@ class Engine:
         query: Analysis,
         language: Language | None,
         doc_id: str,
-        entry: _Entry,
+        cosine: float,
         bm25: float,
         query_keys: frozenset[str],
         rarity: Mapping[str, float],
     ) -> _Candidate:
         cfg = self.scoring
-        other = entry.language
-        cosine = float(np.dot(query.vector, entry.vector))
+        other = self._entries[doc_id].language
         adjusted = cosine - self._hub_penalty(doc_id, other, language or other)
         calibrated = calibrate(adjusted, language, other) if cfg.calibrate else adjusted
         shared = tuple(sorted(query_keys.intersection(self._cues.keys(doc_id))))
@@ -820,15 +822,9 @@ class Engine:
                 "doc_vector": self.scoring.doc_vector,
                 "count": len(ids),
             }
-            vectors = (
-                np.vstack([e.vector for e in entries])
-                if entries
-                else np.zeros((0, self.embedder.dim), np.float32)
-            )
             with zipfile.ZipFile(fh, "w", zipfile.ZIP_STORED, allowZip64=True) as z:
                 z.writestr("header.json", json.dumps(header))
                 z.writestr("state.marshal", marshal.dumps(plain))
-                _write_array(z, "vectors.npy", vectors)
                 for name, array in arrays.items():
                     _write_array(z, f"{name}.npy", array)
                 with tempfile.TemporaryDirectory() as tmp:
@@ -850,7 +846,6 @@ class Engine:
             if header.get("doc_vector") != self.scoring.doc_vector:
                 raise storage.StorageError("snapshot made with other document vectors")
             plain = marshal.loads(z.read("state.marshal"))
-            vectors = _read_array(z, "vectors.npy")
             arrays = {name: _read_array(z, f"{name}.npy") for name in plain["arrays"]}
             with tempfile.TemporaryDirectory(dir=self._index.spill_dir) as tmp:
                 for name in z.namelist():
@@ -865,10 +860,13 @@ class Engine:
                     ann_threshold=self._index.ann_threshold,
                 )
         no_passages = np.zeros((0, self.embedder.dim), np.float32)
+        documents = plain["documents"]
+        # an engine that keeps its documents' analyses also keeps their vectors in them
+        vectors = index.vectors([d[0] for d in documents]) if self._load_details is None else None
         entries: dict[str, _Entry] = {}
         by_language: dict[Language, set[str]] = {lang: set() for lang in LANGUAGES}
-        for row, (doc_id, language, attributes, digest, details) in enumerate(plain["documents"]):
-            if details is not None and self._load_details is None:
+        for row, (doc_id, language, attributes, digest, details) in enumerate(documents):
+            if details is not None and vectors is not None:
                 fields, tokens, surfaces, cues = details
                 document = Document(doc_id, language, fields, _attribute_dict(attributes))
                 analysis = Analysis(
@@ -884,7 +882,7 @@ class Engine:
                 raise storage.StorageError("a snapshot without documents needs a DetailLoader")
             else:
                 kept = None
-            entries[doc_id] = _Entry(language, attributes, vectors[row], digest, kept)
+            entries[doc_id] = _Entry(language, attributes, digest, kept)
             by_language[language].add(doc_id)
         if "labels" not in index_manifest:  # written before the index kept languages
             index.relabel(list(entries), [_LABEL[e.language] for e in entries.values()])
@@ -1024,6 +1022,7 @@ class Engine:
 
 
 _NOTHING: frozenset[str] = frozenset()
+_COSINE_BLOCK = 4096  # rows of vectors read at once to score candidates
 
 
 def _plain_details(details: tuple[Document, Analysis] | None) -> tuple[Any, ...] | None:

@@ -202,6 +202,12 @@ class VectorIndex:
             decoded: np.ndarray = self._decode(np.array([self._row_of[doc_id]], np.int64))[0]
             return decoded
 
+    def vectors(self, ids: Sequence[str]) -> np.ndarray:
+        """The stored vectors of these ids, one row each, as `vector` gives them."""
+        with self._lock:
+            rows = np.fromiter((self._row_of[i] for i in ids), np.int64, len(ids))
+            return self._decode(rows)
+
     # --- writes ------------------------------------------------------------------------------
 
     def add(

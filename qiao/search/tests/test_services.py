@@ -15,7 +15,7 @@ from qiao.core.testing.factories import ProfileFactory
 from qiao.exchange.models import Match, Profile, ProfileStatus
 from qiao.search import services
 from qiao.search.collections import base
-from qiao.search.holder import Holder, holder, reset
+from qiao.search.holder import Holder, _Chunks, holder, reset
 from qiao.search.management.commands.worker import sweep
 from qiao.search.models import Checkpoint, Clock, Entry, Pending
 from qiao.search.selectors import search_ids, search_text
@@ -225,6 +225,24 @@ def test_an_incomplete_checkpoint_is_passed_over() -> None:
     reader = _fresh_reader()
     assert reader.loaded_from == "entries"
     assert reader.engine("profiles").ids() == [str(profile.pk)]
+
+
+def test_a_checkpoint_is_read_one_part_at_a_time() -> None:
+    """A restore never holds the whole checkpoint (1 GB at 100k profiles): only the part it
+    reads now."""
+    parts = [bytes([n]) * 10 for n in range(5)]
+    fetched: list[int] = []
+
+    def read(n: int) -> bytes:
+        fetched.append(n)
+        return parts[n]
+
+    stream = _Chunks([10] * 5, read)
+    assert stream.read() == b"".join(parts)
+    assert fetched == [0, 1, 2, 3, 4]
+    stream.seek(25)
+    assert stream.read(10) == parts[2][5:] + parts[3][:5]
+    assert fetched[5:] == [2, 3]
 
 
 def test_tombstones_after_the_newest_checkpoint_are_kept() -> None:
