@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import cProfile
-import ctypes
 import gc
 import json
 import os
@@ -60,7 +59,7 @@ from matching.index import (
     VectorIndex,
     faiss,
 )
-from matching.machine import describe
+from matching.machine import describe, trim_heap
 from matching.types import LANGUAGES, Document, Language
 
 BENCHMARKS = Path(__file__).resolve().parents[1].parent / "shared" / "benchmarks"
@@ -169,8 +168,7 @@ def share(before: dict[str, int] | None, after: dict[str, int] | None, kind: str
 def release_memory() -> None:
     """Collect garbage and hand freed heap back to the OS, so RSS deltas mean something."""
     gc.collect()
-    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    trim_heap()
 
 
 # --- 1. throughput -------------------------------------------------------------------------------

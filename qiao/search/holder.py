@@ -10,8 +10,6 @@ also runs `follow()` in a thread, so requests do not poll at all.
 from __future__ import annotations
 
 import bisect
-import contextlib
-import ctypes
 import gc
 import io
 import itertools
@@ -28,6 +26,7 @@ from django.db.models.functions import Length
 
 from matching import Engine, get_embedder
 from matching.engine import Analysis
+from matching.machine import trim_heap
 from matching.state import DocumentState, decode
 from matching.types import Document
 from qiao.search.collections import base
@@ -115,7 +114,7 @@ class Holder:
         # a full collection no longer walks them all (7 % of a busy worker's time at 100k).
         gc.collect()
         gc.freeze()
-        _return_free_memory()
+        trim_heap()  # what the load's peak freed (the decoded checkpoint)
         log.info(
             "search: loaded %d documents from the %s in %.1fs",
             count,
@@ -281,13 +280,6 @@ class _Change(NamedTuple):
     model: str
     vector: bytes
     payload: bytes
-
-
-def _return_free_memory() -> None:
-    """Give the heap's free pages back to the OS: glibc keeps what a load's peak freed (the
-    decoded checkpoint, ≈ 0.4 GB at 100k) unless asked, as Dask's workers ask after a task."""
-    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to ask
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _read_part(checkpoint: Checkpoint, collection: str, numbers: list[int], index: int) -> bytes:
