@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -100,5 +101,21 @@ def test_an_engine_that_loads_its_documents_ranks_and_explains_like_one_that_kee
     assert lean.get(corpus[1].id) == corpus[1]
     assert lean.search("wind turbine control", k=3) == full.search("wind turbine control", k=3)
 
+    asked.clear()
+    assert lean.match(corpus[0], k=3) == got
+    assert asked == []  # what it loaded last is kept
+    shown = {corpus[0].id, corpus[1].id} | {m.doc_id for m in got}
+    other = next(d for d in corpus if d.id not in shown)
+    changed = replace(other, fields={**other.fields, "title": "Wind farm controllers"})
+    states[changed.id] = encode(changed, engine.analyze([changed])[0])
+    assert lean.get(changed.id) == changed and lean.get(changed.id) == changed
+    assert len(asked) == 2  # the store is a change ahead of the engine: not kept
+    document, analysis = decode(states[changed.id], engine.embedder.dim, passages=False)
+    lean.put([document], [analysis])
+    assert lean.get(changed.id) == changed and lean.get(changed.id) == changed
+    assert len(asked) == 3  # now the version indexed: kept
+
+    fresh = Engine(engine.embedder, details=load)
+    fresh.put([d for d, _ in decoded], [a for _, a in decoded])
     del states[got[0].doc_id]  # gone from the store before its removal reached the engine
-    assert [m.doc_id for m in lean.match(corpus[0], k=3)] == [m.doc_id for m in got[1:]]
+    assert [m.doc_id for m in fresh.match(corpus[0], k=3)] == [m.doc_id for m in got[1:]]
