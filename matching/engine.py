@@ -132,12 +132,6 @@ class Analysis:
     surfaces: Mapping[str, str]
     cues: tuple[Mention, ...]  # numbers, codes, names (unique keys)
 
-    def without_passages(self) -> Analysis:
-        """The same analysis without the passages and their vectors, which only explanations
-        read: most of its memory (a profile has ~18 passages of 512 floats)."""
-        empty = np.zeros((0, self.vector.shape[0]), np.float32)
-        return replace(self, passages=(), passage_vectors=empty)
-
     def shared(self) -> Analysis:
         """The same analysis with one copy per process of each token string (sys.intern) and
         surfaces only where they differ from the key. Stored documents repeat the same words:

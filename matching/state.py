@@ -94,8 +94,8 @@ def decode_passages(
 
 
 def decode(state: DocumentState, dim: int, *, passages: bool = True) -> tuple[Document, Analysis]:
-    """The document and its analysis; without `passages`, the analysis has none
-    (Analysis.without_passages)."""
+    """The document and its analysis; without `passages`, the analysis has none (what an
+    engine indexes does not need them)."""
     payload = _unpack(state.payload)
     if payload.get("format") != FORMAT:
         raise StateError(f"document state format {payload.get('format')!r}, not {FORMAT}")
