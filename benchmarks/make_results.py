@@ -3,6 +3,8 @@
     qiao bench quality ../shared/benchmarks/parallel/* --json benchmarks/results/quality.json
     qiao bench speed --json benchmarks/results/speed.json
     qiao bench platform --json benchmarks/results/platform.json
+    qiao bench platform --sizes 10000 --database-url postgres://… \
+        --json benchmarks/results/platform-postgresql.json
     python benchmarks/ray_cluster.py            # writes var/bench/ray.json; copy it here
     python benchmarks/make_results.py           # rewrites benchmarks/RESULTS.md
 
@@ -377,7 +379,7 @@ def platform_section(data: dict[str, Any]) -> list[str]:
     method = data.get("method", {})
     conf = data.get("settings", {})
     lines = [
-        "## Platform: `qiao bench platform`",
+        f"## Platform: `qiao bench platform` on {meta.get('database', '?')}",
         "",
         f"Command: `{meta.get('command', 'qiao bench platform')}`  ",
         f"Machine: {_machine(meta)}; database {meta.get('database', '?')}; run "
@@ -545,6 +547,7 @@ SECTIONS: tuple[tuple[str, Section], ...] = (
     ("speed", speed_section),
     ("ray", ray_section),
     ("platform", platform_section),
+    ("platform-postgresql", platform_section),  # the same bench with --database-url
 )
 
 

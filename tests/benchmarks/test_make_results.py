@@ -244,7 +244,7 @@ def test_renders_every_section_from_fixture_json(tmp_path: Path) -> None:
 
 def test_missing_json_says_not_run(tmp_path: Path) -> None:
     text = load().render(tmp_path)
-    assert text.count("Not run yet.") == 4
+    assert text.count("Not run yet.") == 5
 
 
 def test_main_writes_the_file(tmp_path: Path) -> None:
