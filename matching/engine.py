@@ -327,10 +327,13 @@ class Engine:
         details = self._details([doc_id]).get(doc_id)
         return details[1] if details else None
 
-    def _details(self, ids: Sequence[str]) -> dict[str, tuple[Document, Analysis]]:
+    def _details(
+        self, ids: Sequence[str], *, indexed: bool = False
+    ) -> dict[str, tuple[Document, Analysis]]:
         """These indexed documents with their analyses: kept, recently loaded, or loaded now
         (outside the lock: the loader may read a store). Ids not indexed, or not found, are
-        left out."""
+        left out; with `indexed`, so is a loaded version the engine did not index (the store
+        may be a change ahead)."""
         found: dict[str, tuple[Document, Analysis]] = {}
         missing: list[str] = []
         with self._lock:
@@ -351,11 +354,12 @@ class Engine:
         digests = {i: document_digest(loaded[i][0]) for i in missing if i in loaded}
         with self._lock:
             for doc_id, digest in digests.items():
-                found[doc_id] = loaded[doc_id]
                 entry = self._entries.get(doc_id)
-                # kept only if it is the version indexed (the store may be a change ahead)
-                if entry is not None and entry.digest == digest:
+                if entry is not None and entry.digest == digest:  # kept: the version indexed
                     self._recent[doc_id] = loaded[doc_id]
+                elif indexed:
+                    continue
+                found[doc_id] = loaded[doc_id]
             while len(self._recent) > RECENT_DETAILS:
                 self._recent.popitem(last=False)
         return found
@@ -572,14 +576,10 @@ class Engine:
         digest = document_digest(document)
         with self._lock:
             stored = self._entries.get(document.id)
-        analysis = None
+        details = None
         if stored is not None and stored.digest == digest:
-            details = self._details([document.id]).get(document.id)
-            # a loaded document may already be a newer version than the one indexed
-            if details is not None and document_digest(details[0]) == digest:
-                analysis = details[1]
-        if analysis is None:
-            analysis = self.analyze([document])[0]
+            details = self._details([document.id], indexed=True).get(document.id)
+        analysis = details[1] if details else self.analyze([document])[0]
         return self._rank(analysis, document.language, filters, k, exclude=document.id)
 
     def match_analyzed(
