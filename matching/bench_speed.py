@@ -244,6 +244,7 @@ PROFILE_PARTS = (
     ("keywords (text.analyze)", "text.py", "analyze"),
     ("cues (numbers, codes, names)", "engine.py", "_cues"),
     ("vector index add", "index.py", "add"),
+    ("entries (digests, facet values)", "engine.py", "_entry"),
     ("BM25 / cue / facet bookkeeping", "engine.py", "_remember"),
     ("forget previous versions", "engine.py", "_forget"),
     ("hubness neighbour update", "engine.py", "update_neighbourhoods"),

@@ -435,17 +435,16 @@ class Engine:
             return
         if len({d.id for d in documents}) != len(documents):
             raise ValueError("put: a document id occurs twice")
+        # Prepared outside the lock, so that searches wait only for the index's own changes.
+        ids = [d.id for d in documents]
+        vectors = np.vstack([a.vector for a in analyses])
+        labels = [_LABEL[d.language] for d in documents]
+        entries = [self._entry(d, a) for d, a in zip(documents, analyses, strict=True)]
         with self._lock:
-            ids = [d.id for d in documents]
             self._forget(ids)
-            self._index.add(
-                ids,
-                np.vstack([a.vector for a in analyses]),
-                model=self.model_name,
-                labels=[_LABEL[d.language] for d in documents],
-            )
-            for document, analysis in zip(documents, analyses, strict=True):
-                self._remember(document, analysis)
+            self._index.add(ids, vectors, model=self.model_name, labels=labels)
+            for document, analysis, entry in zip(documents, analyses, entries, strict=True):
+                self._remember(document, analysis, entry)
             if self.scoring.hub_weight:
                 self._hub_stale |= self._hubs.forget(ids)
                 self._hub_new.update((d.id, d.language) for d in documents)
@@ -525,16 +524,18 @@ class Engine:
         with _blas_limit():
             return queries @ matrix.T, others
 
-    def _remember(self, document: Document, analysis: Analysis) -> None:
+    def _entry(self, document: Document, analysis: Analysis) -> _Entry:
         details = None if self._load_details else (document, analysis.shared())
-        attributes = _attribute_pairs(document)
-        self._entries[document.id] = _Entry(
-            document.language, attributes, document_digest(document), details
+        return _Entry(
+            document.language, _attribute_pairs(document), document_digest(document), details
         )
+
+    def _remember(self, document: Document, analysis: Analysis, entry: _Entry) -> None:
+        self._entries[document.id] = entry
         self._by_language[document.language].add(document.id)
         self._bm25[document.language].add(document.id, analysis.tokens)
         self._cues.add(document.id, (m.key for m in analysis.cues))
-        for name, value in attributes:
+        for name, value in entry.attributes:
             self._facets.setdefault(name, {}).setdefault(value, set()).add(document.id)
 
     def _forget(self, ids: Iterable[str]) -> None:
@@ -687,13 +688,14 @@ class Engine:
             ]
             scored.sort(key=lambda c: (-c.fused, c.doc_id))
             top = scored[:k]
+            corpus = len(self._bm25[language]) if language else 0
+        # Explained outside the lock: they read only the loaded details, not the index.
         details = self._details([c.doc_id for c in top])
-        with self._lock:
-            return [
-                self._explain(query, language, c, *details[c.doc_id], bm25.idf)
-                for c in top
-                if c.doc_id in self._entries and c.doc_id in details  # not removed meanwhile
-            ]
+        return [
+            self._explain(query, language, c, *details[c.doc_id], bm25.idf, corpus)
+            for c in top
+            if c.doc_id in details  # not removed meanwhile
+        ]
 
     def _score(
         self,
@@ -757,6 +759,7 @@ class Engine:
         document: Document,
         target: Analysis,
         idfs: Mapping[str, float],
+        corpus: int,
     ) -> Match:
         cfg = self.scoring
         passages = aligned_passages(
@@ -768,7 +771,7 @@ class Engine:
         )
         terms: tuple[str, ...] = ()
         if language is not None and language == document.language:
-            terms = self._shared_terms(query, target, language, idfs)
+            terms = self._shared_terms(query, target, language, idfs, corpus)
         mine = {m.key: m.surface for m in query.cues}
         theirs = {m.key: m.surface for m in target.cues}
         numbers = tuple(
@@ -789,11 +792,17 @@ class Engine:
         return Match(c.doc_id, quality(c.fused, cfg), explanation)
 
     def _shared_terms(
-        self, query: Analysis, target: Analysis, language: Language, idfs: Mapping[str, float]
+        self,
+        query: Analysis,
+        target: Analysis,
+        language: Language,
+        idfs: Mapping[str, float],
+        corpus: int,
     ) -> tuple[str, ...]:
-        """The query's rarer words the target also holds; `idfs`: of every query word."""
+        """The query's rarer words the target also holds; `idfs`: of every query word,
+        `corpus`: how many documents of `language` the keyword index held."""
         shared = set(query.tokens) & set(target.tokens)
-        n = max(len(self._bm25[language]), 1)
+        n = max(corpus, 1)
         useful = [
             t
             for t in shared
@@ -1025,7 +1034,7 @@ class Engine:
             self._hubs = Neighbourhoods(self.scoring.hub_neighbours)
             self._hub_new, self._hub_stale = {}, set()
             for document, analysis in entries:
-                self._remember(document, analysis)
+                self._remember(document, analysis, self._entry(document, analysis))
             if self.scoring.hub_weight:
                 for document, _ in entries:
                     if document.id in neighbours:
