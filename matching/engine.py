@@ -196,6 +196,7 @@ def _attribute_pairs(document: Document) -> tuple[tuple[str, str], ...]:
 
 
 MAX_PASSAGES = 64
+_INLINE_LEXICAL_CHARS = 1000  # less text than this is analysed without a second thread
 MAX_TEXT_CHARS = 8000  # for the whole-text embedding; passages cover the rest
 
 
@@ -381,11 +382,16 @@ class Engine:
         mode = self.scoring.doc_vector
         whole = [d.text[:MAX_TEXT_CHARS] or "-" for d in documents] if mode != "passages" else []
         # Keywords and cues are pure Python; the model releases the GIL while it runs, so they
-        # are computed in a second thread meanwhile (0004-engine-scoring.md, "Throughput").
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            lexical = pool.submit(_lexical, documents)
+        # are computed in a second thread meanwhile (0004-engine-scoring.md, "Throughput"),
+        # unless the text is short (a query): starting that thread took longer than they do.
+        if sum(len(t) for t in texts) < _INLINE_LEXICAL_CHARS:
+            terms_and_cues = _lexical(documents)
             vectors = _embed_once(self.embedder, texts + whole)
-            terms_and_cues = lexical.result()
+        else:
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                lexical = pool.submit(_lexical, documents)
+                vectors = _embed_once(self.embedder, texts + whole)
+                terms_and_cues = lexical.result()
         passage_vectors, text_vectors = vectors[: len(texts)], vectors[len(texts) :]
         out = []
         start = 0

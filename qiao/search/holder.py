@@ -4,7 +4,7 @@ On first use it loads every collection's stored states (no embedding), then it t
 change log: the entries whose `seq` is above the highest it has applied. A request never waits
 for another thread's catch-up: it searches the engine as it is and the other thread applies
 the changes in small batches, each under the engine's lock for a moment only. `qiao serve`
-also runs `follow()` in a thread, so requests do not poll at all.
+also runs `follow()` in a thread; while it runs, requests do not poll at all.
 """
 
 from __future__ import annotations
@@ -62,9 +62,11 @@ class Holder:
         return self._analyzer.analyze(documents)
 
     def engine(self, collection: str) -> Engine:
-        """The collection's engine, brought up to date if a poll is due."""
+        """The collection's engine, loaded on first use; then brought up to date here if a
+        poll is due, unless a follow() thread does that."""
         base.get(collection)  # an unknown name is an error, not an empty engine
-        self.refresh()
+        if self._seq < 0 or not _following.is_set():
+            self.refresh()
         return self._engine(collection)
 
     def _engine(self, collection: str) -> Engine:
@@ -359,16 +361,25 @@ def reset() -> None:
         gc.unfreeze()  # what _load froze may be garbage now
 
 
+_following = threading.Event()  # set while a follow() thread keeps the engines current
+
+
 def follow(stop: threading.Event, interval: float | None = None) -> None:
-    """Keep this process's engines current until `stop` is set (a web server's thread)."""
-    while not stop.is_set():
-        try:
-            holder().refresh(wait=True)
-        except Exception:  # a database hiccup must not end the thread
-            log.exception("search: catching up failed; retrying")
-        finally:
-            close_old_connections()
-        stop.wait(settings.QIAO_SEARCH_POLL_SECONDS if interval is None else interval)
+    """Keep this process's engines current until `stop` is set (a web server's thread);
+    meanwhile requests do not poll: a poll and its catch-up in a request thread added a
+    query, and at times a batch of changes, to that request."""
+    _following.set()
+    try:
+        while not stop.is_set():
+            try:
+                holder().refresh(wait=True)
+            except Exception:  # a database hiccup must not end the thread
+                log.exception("search: catching up failed; retrying")
+            finally:
+                close_old_connections()
+            stop.wait(settings.QIAO_SEARCH_POLL_SECONDS if interval is None else interval)
+    finally:
+        _following.clear()
 
 
 def start_following() -> threading.Event:

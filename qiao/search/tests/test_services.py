@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -15,7 +16,7 @@ from qiao.core.testing.factories import ProfileFactory
 from qiao.exchange.models import Match, Profile, ProfileStatus
 from qiao.search import services
 from qiao.search.collections import base
-from qiao.search.holder import Holder, _Chunks, holder, reset
+from qiao.search.holder import Holder, _Chunks, follow, holder, reset
 from qiao.search.management.commands.worker import sweep
 from qiao.search.models import Checkpoint, Clock, Entry, Pending
 from qiao.search.selectors import search_ids, search_text
@@ -267,3 +268,42 @@ def test_a_starting_worker_loads_its_engines_before_its_first_sweep() -> None:
     assert gc.get_freeze_count() > 0  # what it loaded is out of the collector's reach
     reset()
     assert gc.get_freeze_count() == 0
+
+
+@pytest.mark.django_db(transaction=True)  # the follower reads through its own connection
+def test_while_a_thread_follows_the_changes_requests_do_not_poll(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    first = ProfileFactory.create(published=True)
+    index_now("profiles", [first.pk])
+    reset()
+    caught_up_in: list[str] = []
+    catch_up = Holder._catch_up
+
+    def recorded(self: Holder) -> int:
+        caught_up_in.append(threading.current_thread().name)
+        return catch_up(self)
+
+    monkeypatch.setattr(Holder, "_catch_up", recorded)
+    stop = threading.Event()
+    follower = threading.Thread(target=follow, args=(stop, 0.05), name="follower")
+    follower.start()
+    try:
+        assert holder().engine("profiles").ids() == [str(first.pk)]  # loaded by either
+        caught_up_in.clear()
+        # Indexed as by another process's worker: its follow-up is not this process's.
+        monkeypatch.setattr(services, "_follow_up", lambda collection, claims: None)
+        second = ProfileFactory.create(published=True)
+        index_now("profiles", [second.pk])
+        deadline = time.monotonic() + 10
+        while str(second.pk) not in holder().engine("profiles") and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert str(second.pk) in holder().engine("profiles")
+    finally:
+        stop.set()
+        follower.join()
+    assert set(caught_up_in) == {"follower"}
+    caught_up_in.clear()
+    holder().engine("profiles")  # no follower any more: the request polls itself
+    assert caught_up_in == [threading.current_thread().name]
+    reset()
