@@ -380,6 +380,28 @@ def test_a_loaded_row_file_is_read_through_once_in_the_background(tmp_path: Path
     np.testing.assert_allclose(rows.read(np.array([7, 3])), vectors[[7, 3]], atol=1e-3)
 
 
+def test_row_file_reads_rows_of_both_files_in_the_order_asked(tmp_path: Path) -> None:
+    from matching.index import _TAIL_MIN_ROWS, ROWS_FILE, RowFile
+
+    count = _TAIL_MIN_ROWS * 2 + 7  # appends that grow the file (and its mapping) twice
+    vectors = unit_rows(300 + count, dim=16, seed=22)
+    saved = RowFile(16, tmp_path)
+    saved.append(vectors[:300])
+    saved.write(tmp_path / ROWS_FILE)
+    rows = RowFile.open(tmp_path / ROWS_FILE, 300, 16, tmp_path)
+    for start in range(300, len(vectors), 1000):
+        rows.append(vectors[start : start + 1000])
+    assert len(rows) == len(vectors)
+    asked = np.array([len(vectors) - 1, 5, 300, 299, 4000, 5, 301])
+    np.testing.assert_allclose(rows.read(asked), vectors[asked], atol=1e-3)
+    np.testing.assert_allclose(rows.read(np.arange(290, 320)), vectors[290:320], atol=1e-3)
+    assert rows.read(np.array([], np.int64)).shape == (0, 16)
+    with pytest.raises(IndexError):
+        rows.read(np.array([len(vectors)]))
+    rows.write(tmp_path / "again.npy")  # base and appended rows, in order, no spare capacity
+    np.testing.assert_allclose(np.load(tmp_path / "again.npy"), vectors, atol=1e-3)
+
+
 @pytest.mark.parametrize("threshold", [1000, 20])  # exact; a graph (filtered, then scanned)
 def test_label_search_keeps_to_the_label_through_rebuilds_and_save(
     tmp_path: Path, threshold: int
