@@ -282,14 +282,18 @@ class Engine:
         self.scoring = scoring or Scoring()
         self._index = VectorIndex(embedder.dim, embedder.name, ann_threshold=ann_threshold)
         self._entries: dict[str, _Entry] = {}
-        self._bm25 = {lang: BM25Index(tokenizer_for(lang)) for lang in LANGUAGES}
+        self._bm25 = _keyword_indexes()
         self._cues = CueIndex()
         self._facets: dict[str, dict[str, set[str]]] = {}  # attribute -> value -> ids
         self._by_language: dict[Language, set[str]] = {lang: set() for lang in LANGUAGES}
         self._hubs = Neighbourhoods(self.scoring.hub_neighbours)
         self._hub_new: dict[str, Language] = {}  # written since the last neighbourhood update
         self._hub_stale: set[Owner] = set()  # lists naming a document that left or changed
+        # Searches and short writes take `_lock`. Writers also take `_write_lock`, one at a
+        # time, so that the long part of a write (a vector index rebuild, a keyword index
+        # compaction) can read the current state without `_lock` while searches go on.
         self._lock = threading.RLock()
+        self._write_lock = threading.RLock()
 
     @classmethod
     def open(
@@ -446,25 +450,42 @@ class Engine:
         vectors = np.vstack([a.vector for a in analyses])
         labels = [_LABEL[d.language] for d in documents]
         entries = [self._entry(d, a) for d, a in zip(documents, analyses, strict=True)]
-        with self._lock:
-            self._forget(ids)
+        with self._write_lock:
+            # The vector index first, under its own lock (a rebuild there must not stop the
+            # searches); until the rest is written, ranking skips these ids (no entries) or
+            # scores a replaced one's new vector with its old keywords.
             self._index.add(ids, vectors, model=self.model_name, labels=labels)
-            for document, analysis, entry in zip(documents, analyses, entries, strict=True):
-                self._remember(document, analysis, entry)
-            if self.scoring.hub_weight:
-                self._hub_stale |= self._hubs.forget(ids)
-                self._hub_new.update((d.id, d.language) for d in documents)
+            with self._lock:
+                self._forget(ids)
+                for document, analysis, entry in zip(documents, analyses, entries, strict=True):
+                    self._remember(document, analysis, entry)
+                if self.scoring.hub_weight:
+                    self._hub_stale |= self._hubs.forget(ids)
+                    self._hub_new.update((d.id, d.language) for d in documents)
+            self._compact_keywords()
 
     def remove(self, ids: Iterable[str]) -> None:
         """Forget documents; unknown ids are ignored."""
         ids = [i for i in ids if i in self._entries]
-        with self._lock:
-            self._forget(ids)
-            self._index.remove(ids)
-            if self.scoring.hub_weight:
-                self._hub_stale |= self._hubs.forget(ids)
-                for doc_id in ids:
-                    self._hub_new.pop(doc_id, None)
+        with self._write_lock:
+            with self._lock:
+                self._forget(ids)
+                if self.scoring.hub_weight:
+                    self._hub_stale |= self._hubs.forget(ids)
+                    for doc_id in ids:
+                        self._hub_new.pop(doc_id, None)
+            self._index.remove(ids)  # after the entries: ranking never asks for a removed id
+            self._compact_keywords()
+
+    def _compact_keywords(self) -> None:
+        """Compact a keyword index that is due (seconds at several 100k documents), computed
+        outside the lock searches take: the caller holds `_write_lock`, so nothing else
+        changes the index meanwhile."""
+        for index in self._bm25.values():
+            if index.compaction_due():
+                compacted = index.compaction()
+                with self._lock:
+                    index.adopt(compacted)
 
     def update_neighbourhoods(self) -> int:
         """Bring the hubness neighbour lists up to date with the writes since the last update
@@ -826,7 +847,7 @@ class Engine:
         that `restore` loads without embedding or rebuilding anything (no graph, no
         neighbour lists, no keyword index to compute), for processes that start from a store
         (docs/decisions/0008-search-state-in-db.md). Returns how many documents it holds."""
-        with self._lock:
+        with self._write_lock, self._lock:  # state() compacts: no writer may be midway
             self.update_neighbourhoods()
             ids = sorted(self._entries)
             entries = [self._entries[i] for i in ids]
@@ -918,7 +939,7 @@ class Engine:
             by_language[language].add(doc_id)
         if "labels" not in index_manifest:  # written before the index kept languages
             index.relabel(list(entries), [_LABEL[e.language] for e in entries.values()])
-        with self._lock:
+        with self._write_lock, self._lock:
             if self._entries:
                 raise RuntimeError("restore: the engine already holds documents")
             self._index = index
@@ -936,7 +957,7 @@ class Engine:
 
     def save(self, path: Path) -> None:
         """Atomically publish the engine at `path` (manifest.json + one generation directory)."""
-        with self._lock:
+        with self._write_lock, self._lock:
             self.update_neighbourhoods()
             ids = sorted(self._entries)
             manifest = {
@@ -1030,10 +1051,10 @@ class Engine:
                     }
         if "labels" not in index_manifest:  # saved before the index kept languages
             index.relabel([d.id for d, _ in entries], [_LABEL[d.language] for d, _ in entries])
-        with self._lock:
+        with self._write_lock, self._lock:
             self._index = index
             self._entries.clear()
-            self._bm25 = {lang: BM25Index(tokenizer_for(lang)) for lang in LANGUAGES}
+            self._bm25 = _keyword_indexes()
             self._cues = CueIndex()
             self._facets = {}
             self._by_language = {lang: set() for lang in LANGUAGES}
@@ -1055,6 +1076,11 @@ class Engine:
 
 _NOTHING: frozenset[str] = frozenset()
 _COSINE_BLOCK = 4096  # rows of vectors read at once to score candidates
+
+
+def _keyword_indexes() -> dict[Language, BM25Index]:
+    """One per language; the engine compacts them itself (Engine._compact_keywords)."""
+    return {lang: BM25Index(tokenizer_for(lang), auto_compact=False) for lang in LANGUAGES}
 
 
 def _plain_details(details: tuple[Document, Analysis] | None) -> tuple[Any, ...] | None:

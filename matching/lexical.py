@@ -136,6 +136,16 @@ class BM25Scores:
 _LOOKUP_LIMIT = 5000
 
 
+class Compaction(NamedTuple):
+    offsets: np.ndarray
+    rows: np.ndarray
+    tf: np.ndarray
+    row_terms: list[bytes]
+    ids: list[str | None]
+    row_of: dict[str, int]
+    length: np.ndarray
+
+
 class BM25Index:
     """BM25 over the documents of one language, with incremental add and remove.
 
@@ -153,6 +163,7 @@ class BM25Index:
         *,
         delta_share: float = 0.25,
         min_delta: int = 20_000,
+        auto_compact: bool = True,
     ) -> None:
         self.tokenizer = tokenizer
         self.params = params or BM25Params()
@@ -160,6 +171,9 @@ class BM25Index:
         # or the removed rows four times this share of the rows.
         self.delta_share = delta_share
         self.min_delta = min_delta
+        # False: the owner calls compaction() and adopt() when compaction_due(), e.g. to
+        # compute it outside the lock its searches take (matching.engine).
+        self.auto_compact = auto_compact
         self._term_id: dict[str, int] = {}
         self._df = np.zeros(0, np.int32)  # per term id: how many live documents hold it
         self._row_of: dict[str, int] = {}
@@ -210,7 +224,7 @@ class BM25Index:
             rows.append(row)
             tfs.append(count)
             self._delta_postings += 1
-        if self._compaction_due():
+        if self.auto_compact and self.compaction_due():
             self.compact()
 
     def add_text(self, doc_id: str, text: str) -> None:
@@ -226,10 +240,10 @@ class BM25Index:
             self._total_len -= int(self._length[row])
             self._df[np.frombuffer(self._row_terms[row], np.int32)] -= 1
             self._row_terms[row] = b""
-        if self._compaction_due():
+        if self.auto_compact and self.compaction_due():
             self.compact()
 
-    def _compaction_due(self) -> bool:
+    def compaction_due(self) -> bool:
         dead = len(self._ids) - len(self._row_of)
         return self._delta_postings > max(
             self.min_delta, self.delta_share * len(self._rows)
@@ -237,6 +251,11 @@ class BM25Index:
 
     def compact(self) -> None:
         """Fold the delta into the segment and drop removed rows (renumbering the rest)."""
+        self.adopt(self.compaction())
+
+    def compaction(self) -> Compaction:
+        """What `compact` makes, computed without changing the index: searches may read it
+        meanwhile, but no write may come between this and `adopt`."""
         n = len(self._ids)
         live = self._live[:n]
         new_row = np.cumsum(live, dtype=np.int64) - 1
@@ -256,16 +275,24 @@ class BM25Index:
         keep = live[rows]
         terms, rows, tf = terms[keep], new_row[rows[keep]].astype(np.int32), tf[keep]
         counts = np.bincount(terms, minlength=len(self._term_id))
-        self._offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-        self._rows, self._tf = rows, tf
+        ids: list[str | None] = [i for i in self._ids if i is not None]
+        return Compaction(
+            offsets=np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
+            rows=rows,
+            tf=tf,
+            row_terms=[t for t, i in zip(self._row_terms, self._ids, strict=True) if i is not None],
+            ids=ids,
+            row_of={doc_id: row for row, doc_id in enumerate(ids) if doc_id is not None},
+            length=self._length[:n][live].copy(),
+        )
+
+    def adopt(self, c: Compaction) -> None:
+        """Take in a `compaction()` of this index as it still is."""
+        self._offsets, self._rows, self._tf = c.offsets, c.rows, c.tf
         self._delta, self._delta_postings = {}, 0
-        self._row_terms = [
-            t for t, i in zip(self._row_terms, self._ids, strict=True) if i is not None
-        ]
-        self._ids = [i for i in self._ids if i is not None]
-        self._row_of = {doc_id: row for row, doc_id in enumerate(self._ids) if doc_id is not None}
-        self._length = self._length[:n][live].copy()
-        self._live = np.ones(len(self._ids), bool)
+        self._row_terms, self._ids, self._row_of = c.row_terms, c.ids, c.row_of
+        self._length = c.length
+        self._live = np.ones(len(c.ids), bool)
 
     def state(self) -> tuple[tuple[Any, ...], dict[str, np.ndarray]]:
         """(plain values, arrays) of everything indexed, for a snapshot (compacted first)."""

@@ -201,6 +201,41 @@ def test_concurrent_reads_and_writes(engine: Engine, corpus: list[Document]) -> 
     assert len(engine) == len(corpus)
 
 
+def test_searches_go_on_while_a_write_compacts_a_keyword_index(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from matching.lexical import BM25Index
+
+    compacting, release = threading.Event(), threading.Event()
+    compaction = BM25Index.compaction
+
+    def held_compaction(self: BM25Index) -> object:
+        compacting.set()
+        assert release.wait(10)
+        return compaction(self)
+
+    monkeypatch.setattr(BM25Index, "compaction_due", lambda self: self is engine._bm25["en"])
+    monkeypatch.setattr(BM25Index, "compaction", held_compaction)
+    new = Document("en-new", "en", {"title": "Wind turbine blade de-icing by heated coating"})
+    writer = threading.Thread(target=engine.upsert, args=([new],))
+    writer.start()
+    try:
+        assert compacting.wait(30)
+        found: list[Match] = []
+        searcher = threading.Thread(
+            target=lambda: found.extend(engine.search("wind turbine blade de-icing", k=3))
+        )
+        searcher.start()
+        searcher.join(10)
+        assert not searcher.is_alive(), "a search waited for the compaction"
+        assert "en-new" in ids(found)  # written before the compaction began
+    finally:
+        release.set()
+        writer.join(10)
+    monkeypatch.undo()
+    assert ids(engine.search("wind turbine blade de-icing", k=1)) == ["en-new"]
+
+
 def test_calibration_is_symmetric_and_neutralises_language_pairs() -> None:
     for pair, (offset, scale) in PAIR_CALIBRATION.items():
         assert 0 < offset < 0.5 and 0 < scale < 1, pair

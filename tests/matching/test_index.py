@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -400,6 +401,57 @@ def test_row_file_reads_rows_of_both_files_in_the_order_asked(tmp_path: Path) ->
         rows.read(np.array([len(vectors)]))
     rows.write(tmp_path / "again.npy")  # base and appended rows, in order, no spare capacity
     np.testing.assert_allclose(np.load(tmp_path / "again.npy"), vectors, atol=1e-3)
+
+
+def test_searches_go_on_while_a_rebuild_builds_the_new_graphs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from matching import index as index_module
+
+    vectors = unit_rows(400, seed=31)
+    ids = [f"d{i:03d}" for i in range(400)]
+    index = VectorIndex(16, MODEL, ann_threshold=100)
+    index.add(ids, vectors, model=MODEL)
+    building, release = threading.Event(), threading.Event()
+    train_like = index_module._Graphs.train_like
+
+    def held_train_like(self: Any, other: Any) -> None:
+        building.set()
+        assert release.wait(10)
+        train_like(self, other)
+
+    monkeypatch.setattr(index_module._Graphs, "train_like", held_train_like)
+    remover = threading.Thread(target=index.remove, args=(ids[:100],))  # 25 %: a rebuild
+    remover.start()
+    try:
+        assert building.wait(10)
+        found: list[list[Hit]] = []
+        searcher = threading.Thread(target=lambda: found.extend(index.search(vectors[200], k=1)))
+        searcher.start()
+        searcher.join(5)
+        assert not searcher.is_alive(), "a search waited for the rebuild"
+        assert found[0][0].id == "d200"  # the old graphs, the removal already applied
+        assert index.search(vectors[5], k=1)[0][0].id != "d005"
+    finally:
+        release.set()
+        remover.join(10)
+    assert index.tombstones == 0 and len(index) == 300
+    assert index.search(vectors[200], k=1)[0][0].id == "d200"
+
+
+def test_an_add_that_rebuilds_leaves_no_row_of_the_ids_it_replaces(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    vectors = unit_rows(200, seed=32)
+    ids = [f"d{i:03d}" for i in range(150)]
+    index = VectorIndex(16, MODEL, ann_threshold=100)
+    index.add(ids, vectors[:150], model=MODEL)
+    index.remove(ids[:20])  # tombstones just under the rebuild share
+    replacing = ids[20:40]  # each replacement leaves one more: a rebuild
+    index.add([*replacing, "n0"], vectors[150:171], model=MODEL)
+    assert index.tombstones == 0 and len(index) == 131
+    np.testing.assert_allclose(index.vector("d020"), vectors[150], atol=1e-3)
+    assert index.search(vectors[170], k=1)[0][0].id == "n0"
 
 
 @pytest.mark.parametrize("threshold", [1000, 20])  # exact; a graph (filtered, then scanned)
