@@ -3,11 +3,31 @@ session) and a small trilingual corpus of technology offers and requests."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from typing import TypeVar
 
 import pytest
 
 from matching import DEFAULT_MODEL, Document, Embedder, Engine, get_embedder
+
+T = TypeVar("T")
+
+
+def _finishes_meanwhile(call: Callable[[], T], seconds: float = 10.0) -> T:
+    result: list[T] = []
+    thread = threading.Thread(target=lambda: result.append(call()), daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), "it waited for the writer"
+    return result[0]
+
+
+@pytest.fixture
+def finishes_meanwhile() -> Callable[..., object]:
+    """finishes_meanwhile(call) runs call() in another thread, which must finish within
+    10 s (while the test holds up a writer, say), and returns what it returned."""
+    return _finishes_meanwhile
 
 
 def doc(

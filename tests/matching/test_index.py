@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -404,7 +405,7 @@ def test_row_file_reads_rows_of_both_files_in_the_order_asked(tmp_path: Path) ->
 
 
 def test_searches_go_on_while_a_rebuild_builds_the_new_graphs(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, finishes_meanwhile: Callable[..., Any]
 ) -> None:
     from matching import index as index_module
 
@@ -425,11 +426,7 @@ def test_searches_go_on_while_a_rebuild_builds_the_new_graphs(
     remover.start()
     try:
         assert building.wait(10)
-        found: list[list[Hit]] = []
-        searcher = threading.Thread(target=lambda: found.extend(index.search(vectors[200], k=1)))
-        searcher.start()
-        searcher.join(5)
-        assert not searcher.is_alive(), "a search waited for the rebuild"
+        found = finishes_meanwhile(lambda: index.search(vectors[200], k=1))
         assert found[0][0].id == "d200"  # the old graphs, the removal already applied
         assert index.search(vectors[5], k=1)[0][0].id != "d005"
     finally:
@@ -439,9 +436,7 @@ def test_searches_go_on_while_a_rebuild_builds_the_new_graphs(
     assert index.search(vectors[200], k=1)[0][0].id == "d200"
 
 
-def test_an_add_that_rebuilds_leaves_no_row_of_the_ids_it_replaces(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_an_add_that_rebuilds_leaves_no_row_of_the_ids_it_replaces() -> None:
     vectors = unit_rows(200, seed=32)
     ids = [f"d{i:03d}" for i in range(150)]
     index = VectorIndex(16, MODEL, ann_threshold=100)
