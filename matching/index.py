@@ -12,9 +12,8 @@ comments on the defaults below give the numbers behind them):
   holds ~0.5 GB of codes plus the graph in memory instead of 2 GB of floats. The 8-bit scores
   only pick candidates: the best `refine` (default REFINE_CANDIDATES) are re-scored with
   float16 copies of the rows, kept in a file (`RowFile`, 1 KB per row at 512 dimensions) and
-  read through a read-only mapping, so they are the OS page cache's pages, not the process's
-  own memory (shared, and given back under pressure; they count as file pages in its RSS
-  once read). `vector()` returns the float16 row (≈ 0.05 % off), and a
+  read with positional reads, so they are not part of the process's resident memory (they sit
+  in the OS page cache while hot). `vector()` returns the float16 row (≈ 0.05 % off), and a
   switch back to "exact" or a compaction starts from those rows. There is one graph per row
   label (the engine: per language), so that a search within one label walks only its graph
   (see `_Graphs`); a search across labels asks every graph and merges.
@@ -30,7 +29,6 @@ from __future__ import annotations
 import itertools
 import logging
 import math
-import mmap
 import os
 import tempfile
 import threading
@@ -82,7 +80,6 @@ BROAD_FILTER_SHARE = 0.25
 NARROW_FILTER_SHARE = 0.1
 TRAIN_SAMPLE = 200_000  # rows used to fit the quantiser's per-dimension ranges
 _BLOCK = 65_536  # rows decoded or scored at a time, to bound temporary memory
-_TAIL_MIN_ROWS = 4096  # the appended rows' file grows by at least this (4 MB at 512 dims)
 _QUERY_BLOCK = 256  # queries scored at a time: 256 × _BLOCK scores = 64 MB
 _SERIAL_QUERIES = 4  # up to this many queries (or added rows) use one thread (see _threads)
 
@@ -880,14 +877,11 @@ def _top(scores: np.ndarray, fetch: int) -> np.ndarray:
 
 
 class RowFile:
-    """Float16 rows in files: written with positional writes (os.pwrite), read through
-    read-only shared mappings, i.e. from the OS page cache. Not os.pread per row: a query
-    reads a few hundred scattered rows, and each pread gave the GIL away, so that under four
-    busy request threads a search waited for it again after every row (in a 4-thread test
-    with 300 rows per search: 30 % fewer searches a second than with the mapping). Rows
-    [0, base) are those of a saved generation, whose file is opened read-only (a published
-    generation is never modified); rows appended since go to a temporary, already unlinked
-    file in `spill_dir`, grown in steps so that its mapping is remade only then."""
+    """Float16 rows in files, read and written with positional reads and writes (os.pread,
+    os.pwrite): they take room in the OS page cache, not in the process (no mapping, so
+    nothing of them counts as resident memory). Rows [0, base) are those of a saved
+    generation, whose file is opened read-only (a published generation is never modified);
+    rows appended since go to a temporary, already unlinked file in `spill_dir`."""
 
     def __init__(self, dim: int, spill_dir: str | Path | None = None) -> None:
         self.dim = dim
@@ -898,8 +892,6 @@ class RowFile:
         self._base_rows = 0
         self._tail: Any = None  # the temporary file of appended rows, created on first use
         self._tail_rows = 0
-        self._base_view = np.zeros((0, dim), ROW_DTYPE)  # mapped rows of the base file
-        self._tail_view = np.zeros((0, dim), ROW_DTYPE)  # mapped, up to the file's capacity
         self.warming: threading.Thread | None = None  # reads a loaded file into the page cache
 
     def __len__(self) -> int:
@@ -925,11 +917,6 @@ class RowFile:
             fh.close()
             raise
         store._base, store._base_rows = fh, rows
-        if rows:
-            mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-            store._base_view = np.frombuffer(
-                mapped, ROW_DTYPE, count=rows * dim, offset=store._base_offset
-            ).reshape(rows, dim)
         # Read the file through once, in the background, so that it is in the page cache: a
         # cold file costs every query its candidates' rows from the disk one by one (300k
         # rows after a cache drop: p50 9–10 ms cold, 4.5–4.8 ms 3 s after this starts, which
@@ -947,16 +934,8 @@ class RowFile:
         data = np.ascontiguousarray(vectors, dtype=ROW_DTYPE).tobytes()
         if self._tail is None:
             self._tail = tempfile.TemporaryFile(dir=self._spill_dir)  # noqa: SIM115
-        needed = self._tail_rows + len(vectors)
-        if needed > len(self._tail_view):
-            # Grown by half at least: a file and mapping remade per publish would cost each
-            # one a syscall pair and leave the old mappings to the collector.
-            capacity = max(needed, len(self._tail_view) * 3 // 2, _TAIL_MIN_ROWS)
-            os.ftruncate(self._tail.fileno(), capacity * self.row_bytes)
-            mapped = mmap.mmap(self._tail.fileno(), 0, access=mmap.ACCESS_READ)
-            self._tail_view = np.frombuffer(mapped, ROW_DTYPE).reshape(capacity, self.dim)
         _pwrite_all(self._tail.fileno(), data, self._tail_rows * self.row_bytes)
-        self._tail_rows = needed
+        self._tail_rows += len(vectors)
 
     def sync(self) -> None:
         """Write the appended rows through to the disk (os.fsync)."""
@@ -964,30 +943,42 @@ class RowFile:
             os.fsync(self._tail.fileno())
 
     def read(self, rows: np.ndarray) -> np.ndarray:
-        """Rows as float32, in the order asked."""
+        """Rows as float32, in the order asked. A dense sorted run is one read; scattered
+        rows (the candidates of a query) one read each."""
         rows = np.asarray(rows, dtype=np.int64)
         if not len(rows):
             return np.zeros((0, self.dim), np.float32)
         if rows.min() < 0 or rows.max() >= len(self):
             raise IndexError("row out of range")
-        base = self._base_rows
-        out = np.empty((len(rows), self.dim), np.float32)
-        in_base = rows < base
-        out[in_base] = self._base_view[rows[in_base]]
-        out[~in_base] = self._tail_view[rows[~in_base] - base]
-        return out
+        first, last = int(rows[0]), int(rows[-1])
+        if len(rows) > 1 and bool(np.all(rows[1:] > rows[:-1])) and last - first < 4 * len(rows):
+            span = self._span(first, last - first + 1)
+            picked: np.ndarray = span[rows - first].astype(np.float32)
+            return picked
+        rb = self.row_bytes
+        parts = []
+        for row in rows.tolist():
+            if row < self._base_rows:
+                fd, offset = self._base.fileno(), self._base_offset + row * rb
+            else:
+                fd, offset = self._tail.fileno(), (row - self._base_rows) * rb
+            parts.append(_pread_all(fd, rb, offset))
+        flat = np.frombuffer(b"".join(parts), dtype=ROW_DTYPE)
+        return flat.reshape(len(rows), self.dim).astype(np.float32)
 
     def _span(self, start: int, count: int) -> np.ndarray:
-        """Rows [start, start + count) as float16 (views of the mappings when they can be)."""
+        """Rows [start, start + count) as float16."""
+        rb = self.row_bytes
         parts = []
         if start < self._base_rows:
             n = min(count, self._base_rows - start)
-            parts.append(self._base_view[start : start + n])
+            parts.append(_pread_all(self._base.fileno(), n * rb, self._base_offset + start * rb))
             start, count = start + n, count - n
         if count:
-            offset = start - self._base_rows
-            parts.append(self._tail_view[offset : offset + count])
-        return parts[0] if len(parts) == 1 else np.concatenate(parts)
+            offset = (start - self._base_rows) * rb
+            parts.append(_pread_all(self._tail.fileno(), count * rb, offset))
+        flat = np.frombuffer(b"".join(parts), dtype=ROW_DTYPE)
+        return flat.reshape(-1, self.dim)
 
     def write(self, path: Path) -> None:
         """All rows as one .npy file (float16, rows × dim), written block by block."""
@@ -1006,6 +997,21 @@ def _read_through(fh: Any, size: int) -> None:
             os.pread(fh.fileno(), chunk, offset)
     except (OSError, ValueError):  # closed or gone: nothing to warm any more
         return
+
+
+def _pread_all(fd: int, size: int, offset: int) -> bytes:
+    data = os.pread(fd, size, offset)
+    if len(data) == size:
+        return data
+    parts = [data]
+    got = len(data)
+    while got < size:
+        more = os.pread(fd, size - got, offset + got)
+        if not more:
+            raise OSError(f"short read: {got} of {size} bytes at {offset}")
+        parts.append(more)
+        got += len(more)
+    return b"".join(parts)
 
 
 def _pwrite_all(fd: int, data: bytes, offset: int) -> None:

@@ -474,12 +474,6 @@ def rss_mb(pid: int | str = "self") -> float | None:
     return _proc_status(pid, "VmRSS")
 
 
-def file_rss_mb(pid: int | str = "self") -> float | None:
-    """The resident pages that are a file's (the vector rows' mapping, libraries): page
-    cache the kernel can take back, counted in VmRSS."""
-    return _proc_status(pid, "RssFile")
-
-
 def peak_rss_mb(pid: int | str = "self") -> float | None:
     return _proc_status(pid, "VmHWM")
 
@@ -1716,7 +1710,6 @@ def run_stream(
         "probes_per_publish_p50": pct([p.probes for p in stream.done], 50),
         "web_rss_mb_max": _round(max(rss_samples)) if rss_samples else None,
         "web_rss_mb_end": _round(rss_mb(web.pid)),
-        "web_file_rss_mb_end": _round(file_rss_mb(web.pid)),
         "web_peak_rss_mb": _round(peak_rss_mb(web.pid)),
         "worker_cpu_seconds_per_publish": round(cpu_worker / published, 3) if published else None,
         "worker_rss_mb": _round(rss_mb(ctx.current_worker().pid)),
