@@ -137,6 +137,9 @@ _LOOKUP_LIMIT = 5000
 
 
 class Compaction(NamedTuple):
+    """A BM25Index's arrays after a compaction, made by `compaction()` and put in place by
+    `adopt()`."""
+
     offsets: np.ndarray
     rows: np.ndarray
     tf: np.ndarray
