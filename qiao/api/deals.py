@@ -17,6 +17,7 @@ from rest_framework.viewsets import GenericViewSet
 
 from qiao.api.ids import IdField
 from qiao.api.serializers import (
+    ChoiceLabel,
     OrganizationBriefSerializer,
     ProfileBriefSerializer,
     ReadModelSerializer,
@@ -31,7 +32,7 @@ from qiao.deals.models import STAGE_ORDER, Deal, Interest
 class InterestSerializer(ReadModelSerializer[Interest]):
     profile = ProfileBriefSerializer(read_only=True)
     organization = OrganizationBriefSerializer(read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = ChoiceLabel("status")
     deal = serializers.SerializerMethodField(help_text="The deal's id once introduced.")
 
     class Meta:
@@ -79,7 +80,7 @@ class DealSerializer(ReadModelSerializer[Deal]):
     owner = OrganizationBriefSerializer(read_only=True)
     partner = OrganizationBriefSerializer(read_only=True)
     broker = serializers.CharField(source="broker.username", read_only=True, allow_null=True)
-    stage_display = serializers.CharField(source="get_stage_display", read_only=True)
+    stage_display = ChoiceLabel("stage")
     next_stages = serializers.SerializerMethodField()
 
     class Meta:
