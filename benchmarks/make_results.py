@@ -354,6 +354,7 @@ _PLATFORM_COLUMNS = (
     "web RSS MB: cold / after stream",
     "search ms p50 / p95 / p99",
     "searches/s",
+    "of which corpus queries / probes: ms p50 / p99",
     "publish→searchable s p50 / p99 (not found)",
     "of which the worker: commit → indexed s p50 / p99",
     "worker ms beyond model p50 / p95",
@@ -446,6 +447,8 @@ def platform_section(data: dict[str, Any]) -> list[str]:
                 f"{_pair(c.get('rss_mb'), s.get('web_rss_mb_end'), 0)} | "
                 f"{_f(s['search_ms_p50'], 0)} / {_f(s['search_ms_p95'], 0)} / "
                 f"{_f(s['search_ms_p99'], 0)} | {_f(s.get('searches_per_second'), 1)} | "
+                f"{_pair(s.get('query_ms_p50'), s.get('query_ms_p99'), 0)}; "
+                f"{_pair(s.get('probe_ms_p50'), s.get('probe_ms_p99'), 0)} | "
                 f"{_pair(s['searchable_s_p50'], s['searchable_s_p99'], 2)} "
                 f"({s.get('searchable_missing', 0)}) | "
                 f"{_pair(s.get('indexed_by_worker_s_p50'), s.get('indexed_by_worker_s_p99'), 2)} | "
