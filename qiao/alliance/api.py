@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from qiao.alliance import permissions, regions, selectors
 from qiao.alliance.models import Membership, Specialty
-from qiao.api.serializers import ReadModelSerializer
+from qiao.api.serializers import DisplayName, ReadModelSerializer
 from qiao.api.views import ApiMixin
 from qiao.organizations.models import Country, OrganizationKind
 
@@ -37,7 +37,7 @@ class ContactSerializer(serializers.Serializer[Any]):
 
 class MemberSerializer(ReadModelSerializer[Membership]):
     organization = serializers.IntegerField(source="organization_id", read_only=True)
-    name = serializers.CharField(source="organization.display_name", read_only=True)
+    name = DisplayName("organization")
     kind = serializers.CharField(source="organization.kind", read_only=True)
     category = serializers.CharField(read_only=True)
     country = serializers.CharField(source="organization.country", read_only=True)

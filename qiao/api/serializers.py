@@ -69,6 +69,19 @@ class ChoiceLabel(serializers.CharField):
         return str(self._labels.get(value, value))
 
 
+class DisplayName(serializers.CharField):
+    """An object's name in the response language: its ``display_name()``, called here, not
+    by DRF, which inspects a method's signature on every call to see if it takes arguments.
+    ``source``: the object's path ("*" for the object itself, "organization" for a related one)."""
+
+    def __init__(self, source: str = "*", **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", "The name in the response language.")
+        super().__init__(source=source, read_only=True, **kwargs)
+
+    def to_representation(self, value: Any) -> str:
+        return str(value.display_name())
+
+
 class ReadModelSerializer(serializers.ModelSerializer[_M]):
     """A model rendered read-only, with the schema saying what the model allows.
 
@@ -91,7 +104,7 @@ class ReadModelSerializer(serializers.ModelSerializer[_M]):
 
 
 class OrganizationBriefSerializer(ReadModelSerializer[Organization]):
-    name = serializers.CharField(source="display_name", read_only=True)
+    name = DisplayName()
 
     class Meta:
         model = Organization
@@ -100,9 +113,7 @@ class OrganizationBriefSerializer(ReadModelSerializer[Organization]):
 
 
 class OrganizationSerializer(ReadModelSerializer[Organization]):
-    name = serializers.CharField(
-        source="display_name", read_only=True, help_text="The name in the response language."
-    )
+    name = DisplayName()
     names = NamesSerializer(read_only=True)
     kind_display = ChoiceLabel("kind")
     country_display = ChoiceLabel("country")
@@ -151,9 +162,7 @@ class SectorNamesSerializer(serializers.Serializer[Sector]):
 
 
 class SectorSerializer(ReadModelSerializer[Sector]):
-    name = serializers.CharField(
-        source="display_name", read_only=True, help_text="The name in the response language."
-    )
+    name = DisplayName()
     names = SectorNamesSerializer(source="*", read_only=True)
 
     class Meta:
