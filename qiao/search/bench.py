@@ -1663,8 +1663,8 @@ def run_stream(
         if s >= window_start and s + d <= window_end
     ]
     latencies = [d for _, d, _ in window]
-    queries = [d for _, d, probe in window if not probe]
-    probes = [d for _, d, probe in window if probe]
+    corpus_latencies = [d for _, d, probe in window if not probe]
+    probe_latencies = [d for _, d, probe in window if probe]
     visible = [p.found - p.committed for p in stream.done if p.found is not None]
     # Where the delay is: the worker (commit to the entry's write) or the web process (the
     # entry's write to the first search that lists it).
@@ -1698,10 +1698,10 @@ def run_stream(
         "search_ms_p99": pct(latencies, 99, 1000),
         "search_ms_max": pct(latencies, 100, 1000),
         # Apart: a probe ranks only its own organisation's one profile; a query, the corpus.
-        "query_ms_p50": pct(queries, 50, 1000),
-        "query_ms_p99": pct(queries, 99, 1000),
-        "probe_ms_p50": pct(probes, 50, 1000),
-        "probe_ms_p99": pct(probes, 99, 1000),
+        "query_ms_p50": pct(corpus_latencies, 50, 1000),
+        "query_ms_p99": pct(corpus_latencies, 99, 1000),
+        "probe_ms_p50": pct(probe_latencies, 50, 1000),
+        "probe_ms_p99": pct(probe_latencies, 99, 1000),
         "searchable_found": len(visible),
         "searchable_missing": published - len(visible),
         # Indexed by the end but never among the first k results for their own title: a

@@ -45,6 +45,9 @@ class Holder:
         self._analyzer: Engine | None = None
         self.loaded_from = ""  # "entries" or "checkpoint @<seq>", once loaded
         self._seq = -1  # highest change applied; -1: nothing loaded yet
+        # Set once the first load has caught up: until then a request waits for it (the seq is
+        # set half-way, while the changes since the checkpoint are still being applied).
+        self._ready = False
         self._polled = 0.0
         self._load_lock = threading.Lock()
         self._follow_lock = threading.Lock()
@@ -65,7 +68,7 @@ class Holder:
         """The collection's engine, loaded on first use; then brought up to date here if a
         poll is due, unless a follow() thread does that."""
         base.get(collection)  # an unknown name is an error, not an empty engine
-        if self._seq < 0 or not _following.is_set():
+        if not self._ready or not _following.is_set():
             self.refresh()
         return self._engine(collection)
 
@@ -85,11 +88,13 @@ class Holder:
     def refresh(self, *, wait: bool = False) -> None:
         """Load on first use; then apply new changes when the poll interval has passed (or
         `wait`). Without `wait`, a thread that finds another one catching up returns at once."""
-        if self._seq < 0:
+        if not self._ready:
             with self._load_lock, self._follow_lock:
-                if self._seq < 0:
+                if not self._ready:
                     self._load()
                     self._catch_up()
+                    _settle()
+                    self._ready = True
             return
         if not wait and time.monotonic() - self._polled < settings.QIAO_SEARCH_POLL_SECONDS:
             return
@@ -112,11 +117,7 @@ class Holder:
             count = self._load_entries()
             self.loaded_from = "entries"
         self._polled = time.monotonic()
-        # The engines are millions of long-lived objects: moved out of the collector's reach,
-        # a full collection no longer walks them all (7 % of a busy worker's time at 100k).
-        gc.collect()
-        gc.freeze()
-        trim_heap()  # what the load's peak freed (the decoded checkpoint)
+        Engine.warm_up()
         log.info(
             "search: loaded %d documents from the %s in %.1fs",
             count,
@@ -208,7 +209,8 @@ class Holder:
         """Apply every change committed since the last one applied; returns how many."""
         self._polled = time.monotonic()
         seq, purged = Clock.read()
-        if purged > self._seq >= 0:  # removals this process never saw were deleted
+        reload = purged > self._seq >= 0  # removals this process never saw were deleted
+        if reload:
             log.warning("search: tombstones purged past seq %d; reloading", self._seq)
             self._load()
         applied = 0
@@ -228,6 +230,8 @@ class Holder:
             for engine in self._engines.values():
                 engine.update_neighbourhoods()  # here, not in the next search
         self._seq = max(self._seq, seq)
+        if reload:
+            _settle()
         return applied
 
     def _apply(self, changes: Iterable[_Change]) -> None:
@@ -270,6 +274,15 @@ class Holder:
             doc_id: decode(DocumentState(*map(_bytes, state)), self.embedder.dim)
             for doc_id, *state in rows.values_list(*columns)
         }
+
+
+def _settle() -> None:
+    """After a load and its catch-up: the engines and what analysis loads are millions of
+    long-lived objects; moved out of the collector's reach, a full collection no longer walks
+    them all (7 % of a busy worker's time at 100k; a pause of every request thread)."""
+    gc.collect()
+    gc.freeze()
+    trim_heap()  # what the load's peak freed (the decoded checkpoint)
 
 
 class _Change(NamedTuple):

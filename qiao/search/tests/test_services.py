@@ -307,3 +307,45 @@ def test_while_a_thread_follows_the_changes_requests_do_not_poll(
     holder().engine("profiles")  # no follower any more: the request polls itself
     assert caught_up_in == [threading.current_thread().name]
     reset()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_request_during_the_first_load_waits_until_it_has_caught_up(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The follow thread sets the loaded seq before it applies the changes made since; a
+    request meanwhile must wait for them, not answer from the half-loaded engine."""
+    first = ProfileFactory.create(published=True)
+    index_now("profiles", [first.pk])
+    assert services.search_checkpoint() is not None
+    second = ProfileFactory.create(published=True)
+    index_now("profiles", [second.pk])  # a change after the checkpoint
+    reset()
+    loading, release = threading.Event(), threading.Event()
+    catch_up = Holder._catch_up
+
+    def slow(self: Holder) -> int:
+        loading.set()
+        release.wait(10)
+        return catch_up(self)
+
+    monkeypatch.setattr(Holder, "_catch_up", slow)
+    stop = threading.Event()
+    follower = threading.Thread(target=follow, args=(stop, 0.05), name="follower")
+    follower.start()
+    try:
+        assert loading.wait(10)
+        assert holder().seq >= 0  # the checkpoint is in, its catch-up not yet
+        found: list[list[str]] = []
+        request = threading.Thread(target=lambda: found.append(holder().engine("profiles").ids()))
+        request.start()
+        request.join(0.3)
+        assert request.is_alive() and not found  # waiting
+        release.set()
+        request.join(10)
+        assert sorted(found[0]) == sorted([str(first.pk), str(second.pk)])
+    finally:
+        release.set()
+        stop.set()
+        follower.join()
+    reset()
