@@ -7,7 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from qiao.api.ids import IdField
-from qiao.api.serializers import ReadModelSerializer
+from qiao.api.serializers import DisplayName, ReadModelSerializer
 from qiao.careers.models import (
     Application,
     ApplicationStatus,
@@ -21,7 +21,7 @@ from qiao.organizations.models import Country
 
 
 class PostingSerializer(ReadModelSerializer[Posting]):
-    employer_name = serializers.SerializerMethodField()
+    employer_name = DisplayName("employer")
 
     class Meta:
         model = Posting
@@ -56,12 +56,9 @@ class PostingSerializer(ReadModelSerializer[Posting]):
         ]
         read_only_fields = fields
 
-    def get_employer_name(self, obj: Posting) -> str:
-        return obj.employer.display_name()
-
 
 class TalentProfileBriefSerializer(ReadModelSerializer[TalentProfile]):
-    institution_name = serializers.SerializerMethodField()
+    institution_name = DisplayName("institution")
 
     class Meta:
         model = TalentProfile
@@ -79,9 +76,6 @@ class TalentProfileBriefSerializer(ReadModelSerializer[TalentProfile]):
             "institution_name",
         ]
         read_only_fields = fields
-
-    def get_institution_name(self, obj: TalentProfile) -> str:
-        return obj.institution.display_name()
 
 
 class LanguageCheckSerializer(serializers.Serializer[Any]):
