@@ -6,6 +6,8 @@ from __future__ import annotations
 import gc
 import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -270,6 +272,29 @@ def test_a_starting_worker_loads_its_engines_before_its_first_sweep() -> None:
     assert gc.get_freeze_count() == 0
 
 
+def _before_each_catch_up(monkeypatch: pytest.MonkeyPatch, hook: Callable[[], None]) -> None:
+    catch_up = Holder._catch_up
+
+    def hooked(self: Holder) -> int:
+        hook()
+        return catch_up(self)
+
+    monkeypatch.setattr(Holder, "_catch_up", hooked)
+
+
+@contextmanager
+def _follower() -> Iterator[None]:
+    """A follow() thread, as a web server runs, for the duration of the block."""
+    stop = threading.Event()
+    thread = threading.Thread(target=follow, args=(stop, 0.05), name="follower")
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
 @pytest.mark.django_db(transaction=True)  # the follower reads through its own connection
 def test_while_a_thread_follows_the_changes_requests_do_not_poll(
     monkeypatch: pytest.MonkeyPatch,
@@ -278,17 +303,8 @@ def test_while_a_thread_follows_the_changes_requests_do_not_poll(
     index_now("profiles", [first.pk])
     reset()
     caught_up_in: list[str] = []
-    catch_up = Holder._catch_up
-
-    def recorded(self: Holder) -> int:
-        caught_up_in.append(threading.current_thread().name)
-        return catch_up(self)
-
-    monkeypatch.setattr(Holder, "_catch_up", recorded)
-    stop = threading.Event()
-    follower = threading.Thread(target=follow, args=(stop, 0.05), name="follower")
-    follower.start()
-    try:
+    _before_each_catch_up(monkeypatch, lambda: caught_up_in.append(threading.current_thread().name))
+    with _follower():
         assert holder().engine("profiles").ids() == [str(first.pk)]  # loaded by either
         caught_up_in.clear()
         # Indexed as by another process's worker: its follow-up is not this process's.
@@ -299,9 +315,6 @@ def test_while_a_thread_follows_the_changes_requests_do_not_poll(
         while str(second.pk) not in holder().engine("profiles") and time.monotonic() < deadline:
             time.sleep(0.02)
         assert str(second.pk) in holder().engine("profiles")
-    finally:
-        stop.set()
-        follower.join()
     assert set(caught_up_in) == {"follower"}
     caught_up_in.clear()
     holder().engine("profiles")  # no follower any more: the request polls itself
@@ -322,30 +335,26 @@ def test_a_request_during_the_first_load_waits_until_it_has_caught_up(
     index_now("profiles", [second.pk])  # a change after the checkpoint
     reset()
     loading, release = threading.Event(), threading.Event()
-    catch_up = Holder._catch_up
 
-    def slow(self: Holder) -> int:
+    def slow() -> None:
         loading.set()
         release.wait(10)
-        return catch_up(self)
 
-    monkeypatch.setattr(Holder, "_catch_up", slow)
-    stop = threading.Event()
-    follower = threading.Thread(target=follow, args=(stop, 0.05), name="follower")
-    follower.start()
-    try:
-        assert loading.wait(10)
-        assert holder().seq >= 0  # the checkpoint is in, its catch-up not yet
-        found: list[list[str]] = []
-        request = threading.Thread(target=lambda: found.append(holder().engine("profiles").ids()))
-        request.start()
-        request.join(0.3)
-        assert request.is_alive() and not found  # waiting
-        release.set()
-        request.join(10)
-        assert sorted(found[0]) == sorted([str(first.pk), str(second.pk)])
-    finally:
-        release.set()
-        stop.set()
-        follower.join()
+    _before_each_catch_up(monkeypatch, slow)
+    with _follower():
+        try:
+            assert loading.wait(10)
+            assert holder().seq >= 0  # the checkpoint is in, its catch-up not yet
+            found: list[list[str]] = []
+            request = threading.Thread(
+                target=lambda: found.append(holder().engine("profiles").ids())
+            )
+            request.start()
+            request.join(0.3)
+            assert request.is_alive() and not found  # waiting
+            release.set()
+            request.join(10)
+            assert sorted(found[0]) == sorted([str(first.pk), str(second.pk)])
+        finally:
+            release.set()  # the follower must not wait out its 10 s
     reset()
