@@ -75,6 +75,7 @@ REFINE_CANDIDATES = 64
 # A filter that lets through at least this share of a graph's documents is applied to the
 # results of a deeper unfiltered search instead of inside faiss.
 BROAD_FILTER_SHARE = 0.25
+BROAD_TRIES = 2  # graph searches, the second 4× deeper, before the filter goes into faiss
 # A filter that lets through at most this share of a graph's documents (and no more than
 # exact_scan_limit) is answered by scanning them.
 NARROW_FILTER_SHARE = 0.1
@@ -484,14 +485,22 @@ class VectorIndex:
     ) -> list[list[Hit]] | None:
         """A filter that lets through a large share of the graph (e.g. one kind of profile):
         search without it, enough deeper that k allowed ones are expected, and drop the rest;
-        None when a query comes back short (the caller then filters inside faiss). Saves
+        None when a query still comes back short (the caller then filters inside faiss). Saves
         turning every allowed id into a row (≈ 20 ms for 50k ids)."""
         live = len(self._row_of)
-        over = min(live, math.ceil((k + 8) * live / max(len(allowed), 1) * 1.5))
-        found = self.search(queries, over, ef=ef)
         want = min(k, len(allowed), live)
-        results = [[h for h in hits if h.id in allowed][:k] for hits in found]
-        return results if all(len(r) >= want for r in results) else None
+        over = min(live, math.ceil((k + 8) * live / max(len(allowed), 1) * 1.5))
+        for _ in range(BROAD_TRIES):
+            found = self.search(queries, over, ef=ef)
+            results = [[h for h in hits if h.id in allowed][:k] for hits in found]
+            if all(len(r) >= want for r in results):
+                return results
+            if over >= live:
+                break
+            # A query among its own kind (a request whose neighbours are requests): a deeper
+            # graph search still costs a fraction of turning every allowed id into a row.
+            over = min(live, over * 4)
+        return None
 
     def _rescore(self, queries: np.ndarray, found: np.ndarray) -> np.ndarray:
         """Scores of the graph's candidates (faiss ids, -1 = none) recomputed from the

@@ -1255,14 +1255,8 @@ def timed_load(ctx: Context, path: str, *, profile: bool = False) -> dict[str, A
         began = time.perf_counter()
         if profiler is not None:
             profiler.enable()
-        if path == "entries" and hasattr(h, "_load_entries"):
-            with h._load_lock, h._follow_lock:
-                h._load_entries()
-                h._catch_up()
-            loaded_from = "entries"
-        else:
-            h.refresh()
-            loaded_from = str(getattr(h, "loaded_from", "entries"))
+        h.load(from_entries=path == "entries")
+        loaded_from = h.loaded_from
         if profiler is not None:
             profiler.disable()
         seconds = time.perf_counter() - began

@@ -89,12 +89,7 @@ class Holder:
         """Load on first use; then apply new changes when the poll interval has passed (or
         `wait`). Without `wait`, a thread that finds another one catching up returns at once."""
         if not self._ready:
-            with self._load_lock, self._follow_lock:
-                if not self._ready:
-                    self._load()
-                    self._catch_up()
-                    _settle()
-                    self._ready = True
+            self.load()
             return
         if not wait and time.monotonic() - self._polled < settings.QIAO_SEARCH_POLL_SECONDS:
             return
@@ -104,12 +99,22 @@ class Holder:
             finally:
                 self._follow_lock.release()
 
-    def _load(self) -> None:
+    def load(self, *, from_entries: bool = False) -> None:
+        """The first load, which `refresh` does on first use: the newest checkpoint (or every
+        entry, `from_entries`), then the changes after it. Does nothing once loaded."""
+        with self._load_lock, self._follow_lock:
+            if not self._ready:
+                self._load(from_entries=from_entries)
+                self._catch_up()
+                _settle()
+                self._ready = True
+
+    def _load(self, *, from_entries: bool = False) -> None:
         """Start from the newest checkpoint, else from the entries; the caller then applies
         the changes after the seq loaded."""
         started = time.perf_counter()
         _, purged = Clock.read()
-        restored = self._restore_checkpoint(purged)
+        restored = None if from_entries else self._restore_checkpoint(purged)
         if restored is not None:
             self._seq, count = restored
             self.loaded_from = f"checkpoint @{self._seq}"

@@ -26,7 +26,7 @@ from datetime import timedelta
 from functools import reduce
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -81,12 +81,14 @@ def _claim(limit: int, collection: str | None, *, indexed: bool = False) -> list
     """Lease up to `limit` due rows of one stage: to index, or (`indexed`) to follow up."""
     now = timezone.now()
     lease = timedelta(seconds=settings.QIAO_SEARCH_LEASE_SECONDS)
+    due = Pending.objects.filter(
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now), indexed=indexed
+    )
+    if collection:
+        due = due.filter(collection=collection)
+    if not due.exists():  # most looks find nothing: a read, without taking the write lock
+        return []
     with transaction.atomic():
-        due = Pending.objects.filter(
-            Q(claimed_until__isnull=True) | Q(claimed_until__lt=now), indexed=indexed
-        )
-        if collection:
-            due = due.filter(collection=collection)
         rows = list(
             due.select_for_update(skip_locked=True)
             .order_by("requested_at", "pk")
@@ -188,10 +190,15 @@ def _stored_fingerprints(collection: str, sources: Sequence[str]) -> dict[str, s
 def _next_seq(count: int) -> int:
     """Reserve `count` seqs; the clock row stays locked until this transaction commits, so
     changes commit in seq order (models.Clock). Returns the first."""
-    if not Clock.objects.filter(pk=1).update(seq=F("seq") + count):
-        Clock.objects.get_or_create(pk=1)  # after a `flush`
-        Clock.objects.filter(pk=1).update(seq=F("seq") + count)
-    return Clock.read()[0] - count + 1
+    table = connection.ops.quote_name(Clock._meta.db_table)
+    with connection.cursor() as cursor:  # one statement (the ORM's update returns no value)
+        for _ in range(2):
+            cursor.execute(f"UPDATE {table} SET seq = seq + %s WHERE id = 1 RETURNING seq", [count])
+            row = cursor.fetchone()
+            if row is not None:
+                return int(row[0]) - count + 1
+            Clock.objects.get_or_create(pk=1)  # after a `flush`
+    raise RuntimeError("search: the clock row is missing")
 
 
 def _commit(
@@ -229,31 +236,53 @@ def _commit(
         if not writes:
             return True
         seq = _next_seq(len(writes))
+        rows: list[Entry] = []
         for offset, (written, doc_id) in enumerate(writes):
-            values: dict[str, object] = {"source": claim.source, "seq": seq + offset}
-            if written is None:
-                values.update(
-                    removed=True, vector=b"", payload=b"", passages=b"", passage_vectors=b""
+            row = Entry(collection=collection.name, doc_id=doc_id, source=claim.source)
+            row.seq = seq + offset
+            if written is None:  # a tombstone keeps the fingerprint, model and language
+                entry = current[doc_id]
+                row.fingerprint, row.model, row.language = (
+                    entry.fingerprint,
+                    entry.model,
+                    entry.language,
                 )
+                row.removed = True
             else:
                 analysis = analyses.get(written.id)
                 if analysis is None:  # changed between the batch's read and now: rare
                     analysis = holder().analyze([written])[0]
                 state = encode(written, analysis)
-                values.update(
-                    removed=False,
-                    fingerprint=prints[written.id],
-                    model=model,
-                    language=written.language,
-                    vector=state.vector,
-                    payload=state.payload,
-                    passages=state.passages,
-                    passage_vectors=state.passage_vectors,
+                row.fingerprint, row.model, row.language = (
+                    prints[written.id],
+                    model,
+                    written.language,
                 )
-            Entry.objects.update_or_create(
-                collection=collection.name, doc_id=doc_id, defaults=values
-            )
+                row.vector, row.payload = state.vector, state.payload
+                row.passages, row.passage_vectors = state.passages, state.passage_vectors
+            rows.append(row)
+        Entry.objects.bulk_create(  # one statement for the source's documents
+            rows,
+            update_conflicts=True,
+            unique_fields=["collection", "doc_id"],
+            update_fields=_ENTRY_STATE,
+        )
     return True
+
+
+_ENTRY_STATE = [
+    "source",
+    "seq",
+    "removed",
+    "fingerprint",
+    "model",
+    "language",
+    "vector",
+    "payload",
+    "passages",
+    "passage_vectors",
+    "updated_at",
+]
 
 
 @dataclass(frozen=True)
