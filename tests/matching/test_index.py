@@ -488,6 +488,35 @@ def test_a_broad_filter_on_a_graph_matches_the_filter_applied_inside_faiss() -> 
         assert all(h.id in allowed for r in broad for h in r)
 
 
+def test_a_broad_filter_whose_allowed_ones_are_far_searches_deeper_not_through_rows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Requests resemble requests: the nearest candidates of a request are all of its own
+    kind, which the filter drops. The graph is searched deeper instead of turning every
+    allowed id into a row, and the result is what filtering inside faiss gives."""
+    rng = np.random.default_rng(3)
+    own, other = np.zeros(16, np.float32), np.zeros(16, np.float32)
+    own[0] = other[1] = 1.0
+    vectors = np.vstack(
+        [own + 0.3 * rng.normal(size=(200, 16)), other + 0.3 * rng.normal(size=(200, 16))]
+    ).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    ids = [f"d{i:03d}" for i in range(400)]
+    index = VectorIndex(16, MODEL, ann_threshold=50)
+    index.add(ids, vectors, model=MODEL)
+    assert index.kind == "hnsw"
+    allowed = set(ids[200:])  # the other kind: half the graph, none near the queries
+    inside = index.search(vectors[:4], 20, sorted(allowed))  # not a set: rows, selector
+
+    def no_rows(*args: object) -> object:
+        raise AssertionError("a broad filter was turned into rows")
+
+    monkeypatch.setattr("matching.index.rows_of", no_rows)
+    broad = index.search(vectors[:4], 20, allowed)
+    assert [[h.id for h in r] for r in broad] == [[h.id for h in r] for r in inside]
+    assert all(len(r) == 20 and all(h.id in allowed for h in r) for r in broad)
+
+
 def test_a_graph_searches_a_third_of_itself_without_scanning_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
