@@ -238,39 +238,33 @@ def _commit(
         seq = _next_seq(len(writes))
         rows: list[Entry] = []
         for offset, (written, doc_id) in enumerate(writes):
-            row = Entry(collection=collection.name, doc_id=doc_id, source=claim.source)
-            row.seq = seq + offset
+            state: dict[str, object]
             if written is None:  # a tombstone keeps the fingerprint, model and language
                 entry = current[doc_id]
-                row.fingerprint, row.model, row.language = (
-                    entry.fingerprint,
-                    entry.model,
-                    entry.language,
-                )
-                row.removed = True
+                state = {
+                    "removed": True,
+                    "fingerprint": entry.fingerprint,
+                    "model": entry.model,
+                    "language": entry.language,
+                }
             else:
                 analysis = analyses.get(written.id)
                 if analysis is None:  # changed between the batch's read and now: rare
                     analysis = holder().analyze([written])[0]
-                state = encode(written, analysis)
-                row.fingerprint, row.model, row.language = (
-                    prints[written.id],
-                    model,
-                    written.language,
-                )
-                row.vector, row.payload = state.vector, state.payload
-                row.passages, row.passage_vectors = state.passages, state.passage_vectors
-            rows.append(row)
+                state = {"fingerprint": prints[written.id], "model": model}
+                state.update(language=written.language, **encode(written, analysis)._asdict())
+            key = {"collection": collection.name, "doc_id": doc_id, "source": claim.source}
+            rows.append(Entry(**key, seq=seq + offset, **state))
         Entry.objects.bulk_create(  # one statement for the source's documents
             rows,
             update_conflicts=True,
             unique_fields=["collection", "doc_id"],
-            update_fields=_ENTRY_STATE,
+            update_fields=_ENTRY_UPDATE_FIELDS,
         )
     return True
 
 
-_ENTRY_STATE = [
+_ENTRY_UPDATE_FIELDS = [  # all but the key: a tombstone's state is empty
     "source",
     "seq",
     "removed",
