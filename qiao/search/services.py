@@ -251,8 +251,12 @@ def _commit(
                 analysis = analyses.get(written.id)
                 if analysis is None:  # changed between the batch's read and now: rare
                     analysis = holder().analyze([written])[0]
-                state = {"fingerprint": prints[written.id], "model": model}
-                state.update(language=written.language, **encode(written, analysis)._asdict())
+                state = {
+                    "fingerprint": prints[written.id],
+                    "model": model,
+                    "language": written.language,
+                    **encode(written, analysis)._asdict(),
+                }
             key = {"collection": collection.name, "doc_id": doc_id, "source": claim.source}
             rows.append(Entry(**key, seq=seq + offset, **state))
         Entry.objects.bulk_create(  # one statement for the source's documents
