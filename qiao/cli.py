@@ -136,8 +136,10 @@ def _serve(host: str, port: int, threads: int) -> None:
     from django.core.wsgi import get_wsgi_application
 
     application = get_wsgi_application()
+    from qiao.core.warmup import load_request_code
     from qiao.search.holder import start_following
 
+    load_request_code()  # before the search state's load freezes what is loaded
     # The search engines load from the database and follow its changes in a thread of their
     # own, so no request waits for a catch-up.
     start_following()
