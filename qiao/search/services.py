@@ -236,6 +236,7 @@ def _commit(
         if not writes:
             return True
         seq = _next_seq(len(writes))
+        key = {"collection": collection.name, "source": claim.source}
         rows: list[Entry] = []
         for offset, (written, doc_id) in enumerate(writes):
             state: dict[str, object]
@@ -257,8 +258,7 @@ def _commit(
                     "language": written.language,
                     **encode(written, analysis)._asdict(),
                 }
-            key = {"collection": collection.name, "doc_id": doc_id, "source": claim.source}
-            rows.append(Entry(**key, seq=seq + offset, **state))
+            rows.append(Entry(**key, doc_id=doc_id, seq=seq + offset, **state))
         Entry.objects.bulk_create(  # one statement for the source's documents
             rows,
             update_conflicts=True,
