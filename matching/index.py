@@ -454,23 +454,18 @@ class VectorIndex:
             narrow = size <= min(self.exact_scan_limit, NARROW_FILTER_SHARE * len(self._row_of))
             if self._kind == "hnsw" and rows is not None and narrow:
                 return self._scan(queries, rows, k)
-            fetch = min(size, k + 8)  # a little extra so ties at the cut are ordered by id
-            refine = self._kind == "hnsw" and self._rows is not None and self.refine > 0
-            if refine:
-                fetch = min(size, max(fetch, self.refine))
-            with _threads(1 if len(queries) <= _SERIAL_QUERIES else None):
-                if self._graphs is not None:
-                    bitmaps = self._graph_bitmaps(rows, label)
-                    scores, found = self._graphs.search(
-                        queries, fetch, max(ef or self.ef_search, fetch), bitmaps
-                    )
-                else:
+            fetch = self._fetch(k, size)
+            if self._graphs is not None:
+                bitmaps = self._graph_bitmaps(rows, label)
+                scores, found = self._search_graphs(queries, fetch, ef, bitmaps)
+            else:
+                with _threads(1 if len(queries) <= _SERIAL_QUERIES else None):
                     mask = self._live_bitmap() if rows is None else _bitmap(rows, self._n)
                     selector = None if mask is None else faiss.IDSelectorBitmap(mask)
                     params = None if selector is None else faiss.SearchParameters(sel=selector)
                     scores, found = self._faiss.search(queries, fetch, params=params)
                     del mask  # kept alive until here: the selector points into it
-            if refine:
+            if self._refines():
                 scores = self._rescore(queries, found)
             results = [self._hits(s, f, k) for s, f in zip(scores, found, strict=True)]
             if self._kind == "hnsw":
@@ -489,17 +484,12 @@ class VectorIndex:
         re-scoring; None when a query still comes back short (the caller then filters inside
         faiss). Saves turning every allowed id into a row (≈ 40 ms for 50k ids) and reading
         the rows of candidates that are dropped anyway."""
-        assert self._graphs is not None
         live = len(self._row_of)
-        refine = self._rows is not None and self.refine > 0
-        fetch = min(len(allowed), live, max(k + 8, self.refine if refine else 0))
+        fetch = self._fetch(k, min(len(allowed), live))
         over = min(live, math.ceil(fetch * live / max(len(allowed), 1) * 1.5))
         bitmaps = self._graph_bitmaps(None, None)
         for _ in range(BROAD_TRIES):
-            with _threads(1 if len(queries) <= _SERIAL_QUERIES else None):
-                scores, found = self._graphs.search(
-                    queries, over, max(ef or self.ef_search, over), bitmaps
-                )
+            scores, found = self._search_graphs(queries, over, ef, bitmaps)
             kept = np.full((len(queries), fetch), -1, np.int64)
             kept_scores = np.full((len(queries), fetch), -np.inf, np.float32)
             short = False
@@ -509,7 +499,7 @@ class VectorIndex:
                 kept_scores[i, : len(picked)] = row_scores[picked]
                 short = short or len(picked) < fetch
             if not short:
-                if refine:
+                if self._refines():
                     kept_scores = self._rescore(queries, kept)
                 return [self._hits(s, f, k) for s, f in zip(kept_scores, kept, strict=True)]
             if over >= live:
@@ -518,6 +508,22 @@ class VectorIndex:
             # graph search still costs a fraction of turning every allowed id into a row.
             over = min(live, over * 4)
         return None
+
+    def _refines(self) -> bool:
+        """Whether a graph's candidates are re-scored from the float16 rows."""
+        return self._kind == "hnsw" and self._rows is not None and self.refine > 0
+
+    def _fetch(self, k: int, size: int) -> int:
+        """How many candidates a search takes before the cut at k, of `size` searchable: a
+        few extra so that ties at the cut are ordered by id, and as many as are re-scored."""
+        return min(size, max(k + 8, self.refine if self._refines() else 0))
+
+    def _search_graphs(
+        self, queries: np.ndarray, n: int, ef: int | None, bitmaps: Mapping[int, np.ndarray | None]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        assert self._graphs is not None
+        with _threads(1 if len(queries) <= _SERIAL_QUERIES else None):
+            return self._graphs.search(queries, n, max(ef or self.ef_search, n), bitmaps)
 
     def _allowed_first(
         self, scores: np.ndarray, rows: np.ndarray, allowed: AbstractSet[str], count: int
