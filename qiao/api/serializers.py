@@ -7,6 +7,7 @@ the response language; help texts are API documentation and stay in English.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, MutableMapping
 from typing import Any, TypeVar
 
@@ -34,6 +35,10 @@ from qiao.organizations.models import Country, Organization, OrganizationKind
 MAX_SEARCH_RESULTS = 100
 _M = TypeVar("_M", bound=models.Model)
 SIDES = (("offer", "offer"), ("request", "request"))
+# ReadModelSerializer.get_fields: each class's fields as built from its model, never bound.
+_MODEL_FIELDS: dict[
+    type[serializers.BaseSerializer[Any]], dict[str, serializers.Field[Any, Any, Any, Any]]
+] = {}
 
 
 # --- shared pieces ---------------------------------------------------------------------------
@@ -88,7 +93,17 @@ class ReadModelSerializer(serializers.ModelSerializer[_M]):
     DRF drops ``allow_blank`` from read-only fields, so a choice or URL left blank (a deal's
     currency before the agreement, an organisation without a website) would break the
     documented enum or URL format.
+
+    DRF builds a model serializer's fields from the model for every instance, a third of the
+    time of rendering a page of search results; they depend only on the class, so they are
+    built once per class and copied for each instance, as DRF copies declared fields.
     """
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        built = _MODEL_FIELDS.get(type(self))
+        if built is None:  # two threads may both build it: the same fields, one kept
+            built = _MODEL_FIELDS.setdefault(type(self), super().get_fields())
+        return copy.deepcopy(built)
 
     def include_extra_kwargs(
         self, kwargs: MutableMapping[str, Any], extra_kwargs: MutableMapping[str, Any]

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 from rest_framework.test import APIClient
 
+from qiao.api.serializers import _MODEL_FIELDS, ProfileSerializer
 from qiao.api.tests.conftest import PERSONAS, PROFILE_NAMES, VISIBLE_PROFILES, World
 from qiao.core.testing.api import error_detail
 from qiao.exchange.models import ProfileStatus
@@ -80,3 +81,21 @@ def test_delete_is_not_offered(
 
     assert response.status_code == (401 if persona == "anon" else 405)
     world.cn_offer.refresh_from_db()
+
+
+def test_fields_built_once_per_class_render_as_freshly_built_ones(
+    world: World, ru_rep_api: APIClient
+) -> None:
+    """ReadModelSerializer builds a class's fields once and copies them for each instance:
+    the copies are not shared, and every language renders as with fields built anew."""
+    first, second = ProfileSerializer(), ProfileSerializer()
+    assert first.fields["title"] is not second.fields["title"]
+    assert first.fields["title"].parent is first
+
+    url = f"/api/profiles/{world.ru_draft.pk}/"
+    for language in ("zh-hans", "ru", "en"):
+        cached = ru_rep_api.get(url, HTTP_ACCEPT_LANGUAGE=language).json()
+        _MODEL_FIELDS.clear()
+        fresh = ru_rep_api.get(url, HTTP_ACCEPT_LANGUAGE=language).json()
+        assert cached == fresh
+    assert cached["status_display"] == "Draft"
