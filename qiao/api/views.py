@@ -64,6 +64,14 @@ class ApiMixin(APIView):
         super().perform_authentication(request)
         activate_response_language(request)
 
+    def finalize_response(
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if isinstance(response, Response):
+            response.add_post_render_callback(lambda done: s.release_rendered(done.data))
+        return response
+
     def acting_user(self) -> User:
         user = self.request.user
         if not user.is_authenticated:

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from qiao.core.languages import ContentLanguage, pick_localized
-from qiao.core.models import TimeStampedModel
+from qiao.core.models import PrefetchingQuerySet, TimeStampedModel
 
 
 class Sector(models.Model):
@@ -151,6 +151,8 @@ class Profile(TimeStampedModel):
         default=False,
         help_text=_("The owner organisation stays hidden until an introduction is approved."),
     )
+
+    objects = PrefetchingQuerySet["Profile"].as_manager()
 
     class Meta:
         verbose_name = _("technology profile")
