@@ -272,6 +272,19 @@ def test_a_starting_worker_loads_its_engines_before_its_first_sweep() -> None:
     assert gc.get_freeze_count() == 0
 
 
+def test_the_first_load_runs_with_the_collector_paused(monkeypatch: pytest.MonkeyPatch) -> None:
+    index_now("profiles", [ProfileFactory.create(published=True).pk])
+    reset()
+    seen: list[bool] = []
+    _before_each_catch_up(monkeypatch, lambda: seen.append(gc.isenabled()))
+
+    holder().refresh()
+
+    assert seen == [False]  # no full collection walks what the load builds
+    assert gc.isenabled() and gc.get_freeze_count() > 0
+    reset()
+
+
 def _before_each_catch_up(monkeypatch: pytest.MonkeyPatch, hook: Callable[[], None]) -> None:
     catch_up = Holder._catch_up
 
