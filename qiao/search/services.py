@@ -111,20 +111,33 @@ def search_process_pending(
     follow-up batch runs between two looks at the outbox)."""
     should_stop = stop or stop_requested.is_set
     done = 0
-    while not should_stop():
-        claims = _claim(EMBED_BATCH, collection)
-        for name, group in _by_collection(claims).items():
-            if done and should_stop():
-                _release(group)
+    # What this loop just indexed, still leased to it: followed up without claiming it again
+    # (four statements a publish) when nothing waits to be indexed; released otherwise.
+    held: list[_Claim] = []
+    try:
+        while not should_stop():
+            claims = _claim(EMBED_BATCH, collection)
+            if claims:
+                _release(held)
+                held = []
+            for name, group in _by_collection(claims).items():
+                if done and should_stop():
+                    _release(group)
+                    continue
+                committed = _index(base.get(name), group, should_stop, keep_lease=True)
+                held += committed
+                done += len(committed)
+            if claims:
                 continue
-            done += _index(base.get(name), group, should_stop)
-        if claims:
-            continue
-        follow_ups = _claim(FOLLOW_UP_BATCH, collection, indexed=True)
-        if not follow_ups:
-            break
-        for name, group in _by_collection(follow_ups).items():
-            _follow_up(base.get(name), group)
+            room = FOLLOW_UP_BATCH - len(held)
+            follow_ups = held + (_claim(room, collection, indexed=True) if room > 0 else [])
+            held = []
+            if not follow_ups:
+                break
+            for name, group in _by_collection(follow_ups).items():
+                _follow_up(base.get(name), group)
+    finally:
+        _release(held)
     return done
 
 
@@ -135,9 +148,16 @@ def _by_collection(claims: Sequence[_Claim]) -> dict[str, list[_Claim]]:
     return groups
 
 
-def _index(collection: base.Collection, claims: Sequence[_Claim], stop: Callable[[], bool]) -> int:
+def _index(
+    collection: base.Collection,
+    claims: Sequence[_Claim],
+    stop: Callable[[], bool],
+    *,
+    keep_lease: bool = False,
+) -> list[_Claim]:
     """Embed the claimed sources together, then commit each one on its own; each committed
-    source's row moves on to the follow-up stage."""
+    source's row moves on to the follow-up stage, free for any worker to take unless
+    `keep_lease`. Returns the claims committed."""
     h = holder()
     wanted = collection.documents([c.source for c in claims])
     stored = _stored_fingerprints(collection.name, [c.source for c in claims])
@@ -155,8 +175,9 @@ def _index(collection: base.Collection, claims: Sequence[_Claim], stop: Callable
             committed.append(claim)
     if committed:
         # Only the request that was claimed: a newer one (another token) stays to be indexed.
-        Pending.objects.filter(_exactly(committed)).update(indexed=True, claimed_until=None)
-    return len(committed)
+        released = {} if keep_lease else {"claimed_until": None}
+        Pending.objects.filter(_exactly(committed)).update(indexed=True, **released)
+    return committed
 
 
 def _follow_up(collection: base.Collection, claims: Sequence[_Claim]) -> None:

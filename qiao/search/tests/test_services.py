@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -108,6 +109,39 @@ def test_indexing_comes_before_the_follow_up_of_what_was_already_indexed(
     assert services.search_process_pending() == 1
     assert live_at_follow_up == [{str(first.pk), str(second.pk)}]
     assert not Pending.objects.exists()
+
+
+def test_what_a_sweep_just_indexed_is_followed_up_without_a_second_claim(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    offer = ProfileFactory.create(published=True, kind="offer", language="en")
+    request = ProfileFactory.create(published=True, kind="request", language="en")
+    services.search_request(collection="profiles", sources=[str(offer.pk), str(request.pk)])
+    claimed: list[tuple[bool, int]] = []
+    claim = services._claim
+
+    def counted(limit: int, collection: str | None, *, indexed: bool = False) -> list[Any]:
+        taken = claim(limit, collection, indexed=indexed)
+        claimed.append((indexed, len(taken)))
+        return taken
+
+    monkeypatch.setattr(services, "_claim", counted)
+
+    assert services.search_process_pending() == 2
+    assert (False, 2) in claimed and (True, 2) not in claimed  # still its own lease
+    assert Match.objects.filter(offer=offer, request=request).exists()
+    assert not Pending.objects.exists()
+
+
+def test_a_sweep_stopped_after_indexing_leaves_the_follow_up_free_for_the_next() -> None:
+    profile = ProfileFactory.create(published=True)
+    services.search_request(collection="profiles", sources=[str(profile.pk)])
+    calls = iter([False, True])  # stop once the first batch is indexed
+
+    assert services.search_process_pending(stop=lambda: next(calls, True)) == 1
+    pending = Pending.objects.get()
+    assert pending.indexed and pending.claimed_until is None
+    assert len(services._claim(10, None, indexed=True)) == 1
 
 
 def test_a_follow_up_a_killed_worker_left_is_run_by_the_next_one() -> None:
