@@ -594,8 +594,8 @@ def release_rendered(data: Any) -> None:
 
     A bound serializer tree is a web of reference cycles (every field points at its parent,
     the rendered data at its serializer) holding everything it rendered, so each response
-    left it all (≈ 900 objects for 20 search results) to the cyclic collector, whose full
-    collections stop every request thread (decision 0008). Cut, it is freed at once.
+    left it all to the cyclic collector, whose full collections stop every request thread
+    (decision 0008). Cut, it is freed at once by reference counting.
     """
     for rendered in (data, *(data.values() if isinstance(data, dict) else ())):
         serializer = getattr(rendered, "serializer", None)

@@ -23,7 +23,7 @@ class PrefetchingQuerySet(models.QuerySet[_M]):
     Django keeps each instance's prefetched set as a query set whose routing hints name the
     instance: a reference cycle per instance, so every instance fetched with
     ``prefetch_related`` is freed only by the cyclic collector, whose full collections stop
-    every request thread (decision 0008). The hints serve database routers, which Qiao has not.
+    every request thread (decision 0008). The hints serve database routers; Qiao has none.
     """
 
     def _prefetch_related_objects(self) -> None:
