@@ -1,5 +1,5 @@
 """The machine: what a benchmark ran on (CPU model and memory, for the JSON the benchmarks
-write), and giving freed heap back to it."""
+write), giving freed heap back to it, and keeping BLAS to one thread in a serving process."""
 
 from __future__ import annotations
 
@@ -60,3 +60,13 @@ def trim_heap() -> None:
     checkpoint's buffers, ≈ 0.4 GB at 100k profiles) unless asked, as Dask's workers ask."""
     with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to ask
         ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def one_blas_thread() -> None:
+    """Numpy's BLAS on one thread for the rest of the process. A serving process multiplies
+    small matrices (a query against a few hundred rows), which a second thread barely speeds
+    up, while OpenBLAS's idle thread spins after each product: 27 ms of CPU per search on the
+    other core, the one the worker needs (0008-search-state-in-db.md, "Fourteenth increment")."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")

@@ -27,7 +27,7 @@ from django.db.models.functions import Length
 
 from matching import Engine, get_embedder
 from matching.engine import Analysis
-from matching.machine import trim_heap
+from matching.machine import one_blas_thread, trim_heap
 from matching.state import DocumentState, decode
 from matching.types import Document
 from qiao.search.collections import base
@@ -105,6 +105,7 @@ class Holder:
         entry, `from_entries`), then the changes after it. Does nothing once loaded."""
         with self._load_lock, self._follow_lock:
             if not self._ready:
+                one_blas_thread()
                 with _collector_paused():
                     self._load(from_entries=from_entries)
                     self._catch_up()

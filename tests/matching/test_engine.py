@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from matching import Document, Embedder, Engine, IndexMismatchError, Match, Scoring
+from matching import engine as engine_module
 from matching.engine import PAIR_CALIBRATION, aligned_passages, calibrate, quality
 
 OFFER = {"kind": frozenset({"offer"})}
@@ -289,6 +290,29 @@ def test_short_documents_use_their_whole_text_and_embed_it_once(embedder: Embedd
     analysis = engine.analyze([two])[0]
     # the whole-text vector (up to batch padding), not a mix with the passages
     assert float(analysis.vector @ whole) == pytest.approx(1.0, abs=1e-3)
+
+
+def test_a_repeated_query_is_analysed_once(
+    embedder: Embedder, corpus: list[Document], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    counting = _Counting(embedder)
+    engine = Engine(counting)  # type: ignore[arg-type]
+    engine.upsert(corpus)
+    counting.batches.clear()
+    first = engine.search("wind turbine control", k=3)
+    assert engine.search("wind turbine control", k=3) == first
+    assert engine.search("wind turbine control", k=3, filters=OFFER)
+    assert len(counting.batches) == 1  # the text depends on nothing indexed: embedded once
+    engine.search("wind turbine control", language="ru", k=3)  # another language, another one
+    assert len(counting.batches) == 2
+    # a new document is found by a query analysed before it came
+    engine.upsert([Document(id="new", language="en", fields={"text": "Wind turbine control."})])
+    assert "new" in ids(engine.search("wind turbine control", k=3))
+    assert len(counting.batches) == 3  # the new document's embedding, not the query's
+    monkeypatch.setattr(engine_module, "RECENT_QUERIES", 2)
+    for text in ("solar panels", "pipeline welding", "wind turbine control"):
+        engine.search(text, k=1)
+    assert len(engine._queries) == 2 and len(counting.batches) == 6  # the oldest was let go
 
 
 def test_match_analyzed_equals_match(engine: Engine, corpus: list[Document]) -> None:

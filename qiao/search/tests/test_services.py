@@ -319,6 +319,17 @@ def test_the_first_load_runs_with_the_collector_paused(monkeypatch: pytest.Monke
     reset()
 
 
+def test_a_loaded_process_runs_blas_on_one_thread() -> None:
+    """OpenBLAS's second thread spun after every small product of a search (one_blas_thread)."""
+    from threadpoolctl import threadpool_info
+
+    reset()
+    holder().refresh()
+    blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
+    assert blas and all(pool["num_threads"] == 1 for pool in blas)
+    reset()
+
+
 def _before_each_catch_up(monkeypatch: pytest.MonkeyPatch, hook: Callable[[], None]) -> None:
     catch_up = Holder._catch_up
 
