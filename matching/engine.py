@@ -35,7 +35,7 @@ from collections.abc import Set as AbstractSet
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, BinaryIO, Literal
+from typing import Any, BinaryIO, Literal, TypeVar
 
 import numpy as np
 
@@ -259,6 +259,31 @@ def _cues(text: str, language: Language) -> tuple[Mention, ...]:
     return tuple(unique(mentions + extract_names(text, language)))
 
 
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+class _Recent(OrderedDict[_K, _V]):
+    """A map that lets its least recently used keys go beyond `limit`; the caller locks."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def touch(self, key: _K) -> _V | None:
+        """The value, now the most recently used; None when not kept."""
+        value = self.get(key)
+        if value is not None:
+            self.move_to_end(key)
+        return value
+
+    def keep(self, key: _K, value: _V) -> None:
+        self[key] = value
+        self.move_to_end(key)
+        while len(self) > self.limit:
+            self.popitem(last=False)
+
+
 @dataclass
 class _Candidate:
     doc_id: str
@@ -289,8 +314,8 @@ class Engine:
         self.embedder = embedder
         self._load_details = details
         # the documents loaded last (a search's results repeat), dropped when they change
-        self._recent: OrderedDict[str, tuple[Document, Analysis]] = OrderedDict()
-        self._queries: OrderedDict[tuple[Language, str], Analysis] = OrderedDict()
+        self._recent: _Recent[str, tuple[Document, Analysis]] = _Recent(RECENT_DETAILS)
+        self._queries: _Recent[tuple[Language, str], Analysis] = _Recent(RECENT_QUERIES)
         self._queries_lock = threading.Lock()  # not the engine's: a write may hold that one
         self.model_name = embedder.name
         self.scoring = scoring or Scoring()
@@ -360,13 +385,11 @@ class Engine:
                 entry = self._entries.get(doc_id)
                 if entry is None:
                     continue
-                details = entry.details or self._recent.get(doc_id)
+                details = entry.details or self._recent.touch(doc_id)
                 if details is None:
                     missing.append(doc_id)
                     continue
                 found[doc_id] = details
-                if entry.details is None:
-                    self._recent.move_to_end(doc_id)
         if not missing or self._load_details is None:
             return found
         loaded = self._load_details(missing)
@@ -375,12 +398,10 @@ class Engine:
             for doc_id, digest in digests.items():
                 entry = self._entries.get(doc_id)
                 if entry is not None and entry.digest == digest:  # kept: the version indexed
-                    self._recent[doc_id] = loaded[doc_id]
+                    self._recent.keep(doc_id, loaded[doc_id])
                 elif indexed:
                     continue
                 found[doc_id] = loaded[doc_id]
-            while len(self._recent) > RECENT_DETAILS:
-                self._recent.popitem(last=False)
         return found
 
     def ids(self) -> list[str]:
@@ -626,16 +647,13 @@ class Engine:
         only on the text, its language and the model, never on what is indexed."""
         key = (language, query)
         with self._queries_lock:
-            analysis = self._queries.get(key)
-            if analysis is not None:
-                self._queries.move_to_end(key)
-                return analysis
-        probe = Document(id="", language=language, fields={"query": query})
-        analysis = self.analyze([probe])[0]
-        with self._queries_lock:
-            self._queries[key] = analysis
-            while len(self._queries) > RECENT_QUERIES:
-                self._queries.popitem(last=False)
+            analysis = self._queries.touch(key)
+        if analysis is None:
+            analysis = self.analyze([Document(id="", language=language, fields={"query": query})])[
+                0
+            ]
+            with self._queries_lock:
+                self._queries.keep(key, analysis)
         return analysis
 
     def match(

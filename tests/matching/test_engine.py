@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 from matching import Document, Embedder, Engine, IndexMismatchError, Match, Scoring
-from matching import engine as engine_module
 from matching.engine import PAIR_CALIBRATION, aligned_passages, calibrate, quality
 
 OFFER = {"kind": frozenset({"offer"})}
@@ -292,9 +291,7 @@ def test_short_documents_use_their_whole_text_and_embed_it_once(embedder: Embedd
     assert float(analysis.vector @ whole) == pytest.approx(1.0, abs=1e-3)
 
 
-def test_a_repeated_query_is_analysed_once(
-    embedder: Embedder, corpus: list[Document], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_repeated_query_is_analysed_once(embedder: Embedder, corpus: list[Document]) -> None:
     counting = _Counting(embedder)
     engine = Engine(counting)  # type: ignore[arg-type]
     engine.upsert(corpus)
@@ -309,7 +306,7 @@ def test_a_repeated_query_is_analysed_once(
     engine.upsert([Document(id="new", language="en", fields={"text": "Wind turbine control."})])
     assert "new" in ids(engine.search("wind turbine control", k=3))
     assert len(counting.batches) == 3  # the new document's embedding, not the query's
-    monkeypatch.setattr(engine_module, "RECENT_QUERIES", 2)
+    engine._queries.limit = 2
     for text in ("solar panels", "pipeline welding", "wind turbine control"):
         engine.search(text, k=1)
     assert len(engine._queries) == 2 and len(counting.batches) == 6  # the oldest was let go
