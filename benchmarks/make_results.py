@@ -3,7 +3,7 @@
     qiao bench quality ../shared/benchmarks/parallel/* --json benchmarks/results/quality.json
     qiao bench speed --json benchmarks/results/speed.json
     qiao bench platform --json benchmarks/results/platform.json
-    qiao bench platform --sizes 10000 --database-url postgres://… \
+    qiao bench platform --database-url postgres://… \
         --json benchmarks/results/platform-postgresql.json
     python benchmarks/ray_cluster.py            # writes var/bench/ray.json; copy it here
     python benchmarks/make_results.py           # rewrites benchmarks/RESULTS.md
