@@ -649,9 +649,8 @@ class Engine:
         with self._queries_lock:
             analysis = self._queries.touch(key)
         if analysis is None:
-            analysis = self.analyze([Document(id="", language=language, fields={"query": query})])[
-                0
-            ]
+            probe = Document(id="", language=language, fields={"query": query})
+            analysis = self.analyze([probe])[0]
             with self._queries_lock:
                 self._queries.keep(key, analysis)
         return analysis
